@@ -1,0 +1,205 @@
+/**
+ * The reference client's named defects. Each one, switched on alone, breaks one documented (or
+ * inferred) behaviour, so that a run of the suite against it shows the suite catches it.
+ */
+
+export interface DefectInfo {
+  name: string;
+  /** The requirement the defect breaks. */
+  requirement: string;
+  /** What the client does wrong, in one sentence. */
+  description: string;
+  /** Other requirements the defect necessarily breaks: the suite may report them nonconforming too. */
+  alsoBreaks?: readonly string[];
+  /**
+   * Requirements that cannot be verified once this behaviour is broken, because every scenario that
+   * checks them passes through it: the suite reports them `blocked` (not verified), never `conforms`.
+   * `'all'`: every other requirement.
+   */
+  blocks?: readonly string[] | 'all';
+}
+
+const AFTER_ADD_TENANT = [
+  'IDP-PARTNER',
+  'IDP-RETURN',
+  'EX-PARTNER-OFF-MAIN',
+  'EX-MAIN-ON',
+  'EX-PARTNER-ON',
+  'EX-ONE-ACTIVE',
+  'PERSIST',
+  'PERSIST-RESTART',
+  'FAIL-NO-CHANGE',
+] as const;
+
+const DEFECT_LIST = [
+  {
+    name: 'add-partner-link-ignores-org-setting',
+    requirement: 'PRE-ORG',
+    description:
+      'Shows the Add Partner Tenant link when the app profile follows the global setting and the global setting does not allow users to log in to other tenants.',
+  },
+  {
+    name: 'partner-refusal-not-shown',
+    requirement: 'PRE-PARTNER',
+    description:
+      'When the partner organisation refuses the login (PARTNER_LOGIN_NOT_ALLOWED), goes back to the Private Access window silently, with no error.',
+  },
+  {
+    name: 'primary-tenant-not-sent',
+    requirement: 'PRE-PARTNER-SPECIFIC',
+    description:
+      'Windows 4.7+ omits the primary tenant from the partner lookup, so a partner set to Specific Tenants cannot admit its listed tenants.',
+  },
+  {
+    name: 'profile-allow-setting-ignored',
+    requirement: 'PRE-PROFILE',
+    description:
+      "On Windows 4.6+, ignores the app profile's own allow value and applies the global one (the profile's partner domains still apply).",
+  },
+  {
+    name: 'partner-domain-not-enforced',
+    requirement: 'PRE-DOMAIN',
+    description:
+      "In the select-and-Connect flow, accepts a username whose domain is not the selected partner tenant's (no error 42035).",
+  },
+  {
+    name: 'legacy-client-applies-profile-setting',
+    requirement: 'PRE-LEGACY',
+    description:
+      "On Windows before 4.6 and on macOS, applies the app profile's own allow value instead of the global setting (not its partner domains).",
+  },
+  {
+    name: 'zia-only-refuses-partner-login',
+    requirement: 'PRE-ZIA',
+    description:
+      'For an organisation that uses only ZIA, Submit shows "Error 42002: Private Access is not configured for your company." without looking the partner up.',
+  },
+  {
+    name: 'zia-only-partner-info-missing',
+    requirement: 'PA-ZIA-ONLY',
+    description:
+      'For an organisation that uses only ZIA, the Private Access window shows no information about the partner tenant.',
+  },
+  {
+    name: 'private-access-does-not-open',
+    requirement: 'PA-OPEN',
+    description:
+      'Clicking Private Access leaves the main window showing; every other requirement is checked behind that window, so all of them are blocked.',
+    blocks: 'all',
+  },
+  {
+    name: 'add-partner-link-inert',
+    requirement: 'AT-OPEN',
+    description:
+      'Clicking Add Partner Tenant does nothing: the Add Tenant window never appears, which blocks every requirement checked in or after it.',
+    blocks: [
+      'PRE-PARTNER',
+      'PRE-PARTNER-SPECIFIC',
+      'PRE-DOMAIN',
+      'PRE-ZIA',
+      'AT-USERNAME',
+      'AT-SELECT',
+      'AT-MAC-NO-SELECT',
+      ...AFTER_ADD_TENANT,
+    ],
+  },
+  {
+    name: 'username-form-without-submit',
+    requirement: 'AT-USERNAME',
+    description:
+      'The first username form of the Add Tenant window offers "Next" instead of "Submit" (Next works like Submit; the form after Connect keeps Submit); the username flows behind Submit are blocked.',
+    blocks: ['PRE-PARTNER', 'PRE-PARTNER-SPECIFIC', 'PRE-ZIA', ...AFTER_ADD_TENANT],
+  },
+  {
+    name: 'selection-without-connect',
+    requirement: 'AT-SELECT',
+    description:
+      'The partner tenant selection form offers "Next" instead of "Connect" (Next works like Connect).',
+  },
+  {
+    name: 'macos-offers-selection',
+    requirement: 'AT-MAC-NO-SELECT',
+    description:
+      "On macOS, applies the app profile's partner domains, so it shows the select-and-Connect form when the profile lists partner domains.",
+  },
+  {
+    name: 'opens-own-idp',
+    requirement: 'IDP-PARTNER',
+    description:
+      "The sign-in opens the identity provider of the user's own organisation instead of the partner's, where the partner username cannot sign in, which blocks everything after the sign-in.",
+    blocks: [
+      'PRE-ZIA',
+      'IDP-RETURN',
+      'EX-PARTNER-OFF-MAIN',
+      'EX-MAIN-ON',
+      'EX-PARTNER-ON',
+      'EX-ONE-ACTIVE',
+      'PERSIST',
+      'PERSIST-RESTART',
+    ],
+  },
+  {
+    name: 'main-window-after-sign-in',
+    requirement: 'IDP-RETURN',
+    description:
+      'After a successful partner sign-in, shows the main window instead of the Private Access window (the tenants and tunnels are otherwise right).',
+  },
+  {
+    name: 'partner-login-keeps-main-on',
+    requirement: 'EX-PARTNER-OFF-MAIN',
+    description:
+      'After the partner sign-in, adds the partner tenant with ZPA off and leaves the main tenant on (no tunnel calls).',
+  },
+  {
+    name: 'turn-on-main-leaves-partner-on',
+    requirement: 'EX-MAIN-ON',
+    description:
+      'Turn On for the main tenant turns it on without turning the partner tenant off, so two tunnels are active at once.',
+    alsoBreaks: ['EX-ONE-ACTIVE'],
+  },
+  {
+    name: 'partner-turn-on-ignored',
+    requirement: 'EX-PARTNER-ON',
+    description: 'Turn On for a partner tenant does nothing: no tunnel call, no change.',
+  },
+  {
+    name: 'tunnels-overlap-while-switching',
+    requirement: 'EX-ONE-ACTIVE',
+    description:
+      'When switching tenants (after a partner sign-in and on Turn On), turns the new tunnel on before turning the old one off (the end state is right).',
+  },
+  {
+    name: 'partner-forgotten-on-close',
+    requirement: 'PERSIST',
+    description:
+      'Clicking Close in the Private Access window drops the partner tenants from memory, so reopening it lists only the main tenant (state.json is left as it was).',
+  },
+  {
+    name: 'partner-not-saved',
+    requirement: 'PERSIST-RESTART',
+    description: 'Never writes partner tenants to state.json, so a restarted client has lost them.',
+  },
+  {
+    name: 'main-off-after-failed-sign-in',
+    requirement: 'FAIL-NO-CHANGE',
+    description:
+      "Turns the main tenant's ZPA off when the partner sign-in starts and does not turn it back on when the sign-in is cancelled or fails.",
+  },
+] as const satisfies readonly DefectInfo[];
+
+export type DefectName = (typeof DEFECT_LIST)[number]['name'];
+
+export const DEFECTS: readonly DefectInfo[] = DEFECT_LIST;
+
+export function isDefectName(name: string): name is DefectName {
+  return DEFECTS.some((defect) => defect.name === name);
+}
+
+/** The defect to switch on, checked: an unknown name is refused with the list of known ones. */
+export function checkDefect(name: string | undefined): DefectName | undefined {
+  if (name === undefined || name === '') return undefined;
+  if (isDefectName(name)) return name;
+  throw new Error(
+    `unknown defect "${name}"; known defects: ${DEFECTS.map((defect) => defect.name).join(', ')}`,
+  );
+}

@@ -1,0 +1,151 @@
+/**
+ * The client's side of the vendor policy API (mocks/policy/contract.ts). One instance is one
+ * device session: it learns the device token from enrolment (or is given it on restart) and sends
+ * it as a bearer token on every later call.
+ */
+import {
+  API_BASE,
+  type DeviceResponse,
+  type EnrolRequest,
+  type PartnerEnrolRequest,
+  type PartnerEnrolResponse,
+  type PartnerLookupRequest,
+  type PartnerLookupResponse,
+  type TunnelResponse,
+  type TunnelState,
+} from '../../mocks/policy/contract.ts';
+
+export interface PolicyApi {
+  /** POST /devices */
+  enrolDevice(request: EnrolRequest): Promise<DeviceResponse>;
+  /** GET /devices/current, for a device enrolled earlier. */
+  currentDevice(deviceToken: string): Promise<DeviceResponse>;
+  /** POST /partner-tenants/lookup */
+  lookupPartner(request: PartnerLookupRequest): Promise<PartnerLookupResponse>;
+  /** POST /partner-tenants */
+  enrolPartner(request: PartnerEnrolRequest): Promise<PartnerEnrolResponse>;
+  /** PUT /zpa/tunnels/{tenantId} */
+  setTunnel(tenantId: string, state: TunnelState): Promise<TunnelResponse>;
+}
+
+export interface PolicyApiOptions {
+  /** e.g. `http://127.0.0.1:PORT`; paths go under {@link API_BASE}. */
+  baseUrl: string;
+  log: (line: string) => void;
+}
+
+export type PolicyApiFactory = (options: PolicyApiOptions) => PolicyApi;
+
+/** The API answered with an error; the message is what the client shows: `Error <code>: <message>`. */
+export class PolicyApiError extends Error {
+  override name = 'PolicyApiError';
+  readonly status: number;
+  readonly code: number | string;
+  readonly apiMessage: string;
+  constructor(status: number, code: number | string, message: string) {
+    super(`Error ${code}: ${message}`);
+    this.status = status;
+    this.code = code;
+    this.apiMessage = message;
+  }
+}
+
+export const createPolicyApi: PolicyApiFactory = (options) => new HttpPolicyApi(options);
+
+class HttpPolicyApi implements PolicyApi {
+  readonly #baseUrl: string;
+  readonly #log: (line: string) => void;
+  #deviceToken: string | undefined;
+
+  constructor(options: PolicyApiOptions) {
+    this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.#log = options.log;
+  }
+
+  async enrolDevice(request: EnrolRequest): Promise<DeviceResponse> {
+    const device = await this.#call<DeviceResponse>('POST', '/devices', request);
+    this.#deviceToken = device.deviceToken;
+    return device;
+  }
+
+  async currentDevice(deviceToken: string): Promise<DeviceResponse> {
+    this.#deviceToken = deviceToken;
+    return this.#call<DeviceResponse>('GET', '/devices/current');
+  }
+
+  lookupPartner(request: PartnerLookupRequest): Promise<PartnerLookupResponse> {
+    return this.#call('POST', '/partner-tenants/lookup', request);
+  }
+
+  enrolPartner(request: PartnerEnrolRequest): Promise<PartnerEnrolResponse> {
+    return this.#call('POST', '/partner-tenants', request);
+  }
+
+  setTunnel(tenantId: string, state: TunnelState): Promise<TunnelResponse> {
+    return this.#call('PUT', `/zpa/tunnels/${encodeURIComponent(tenantId)}`, { state });
+  }
+
+  async #call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const url = `${this.#baseUrl}${API_BASE}${path}`;
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (this.#deviceToken !== undefined) headers.authorization = `Bearer ${this.#deviceToken}`;
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (error) {
+      this.#log(`api: ${method} ${API_BASE}${path} -> no response (${describe(error)})`);
+      throw new Error(
+        `the policy API could not be reached (${method} ${API_BASE}${path}: ${describe(error)})`,
+      );
+    }
+    this.#log(`api: ${method} ${API_BASE}${path} -> ${response.status}`);
+    const text = await response.text();
+    const parsed = parseJson(text);
+    if (!response.ok) {
+      const { code, message } = readApiError(parsed, response);
+      throw new PolicyApiError(response.status, code, message);
+    }
+    if (parsed === undefined) {
+      throw new Error(`the policy API answered ${method} ${API_BASE}${path} with no JSON body`);
+    }
+    return parsed as T;
+  }
+}
+
+function parseJson(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Accepts `{code, message}` and `{error: {code, message}}` bodies. */
+function readApiError(body: unknown, response: Response): { code: number | string; message: string } {
+  const candidate = isRecord(body) && isRecord(body.error) ? body.error : body;
+  if (isRecord(candidate)) {
+    const { code, message } = candidate;
+    if ((typeof code === 'number' || typeof code === 'string') && typeof message === 'string') {
+      return { code, message };
+    }
+  }
+  return { code: response.status, message: response.statusText || 'the policy API refused the request' };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
+    return `${error.message}${cause}`;
+  }
+  return String(error);
+}

@@ -1,0 +1,661 @@
+/**
+ * The reference Client Connector: the windows, controls and ZPA behaviour the article "Adding a
+ * Partner Tenant to Zscaler Client Connector" documents, on Windows and macOS, with named defects
+ * (defects.ts) that each break one behaviour.
+ */
+import { mkdir } from 'node:fs/promises';
+import {
+  type DeviceResponse,
+  ErrorCodes,
+  type PartnerDomainOption,
+  type PartnerLookupRequest,
+  type TenantInfo,
+  type TunnelState,
+} from '../../mocks/policy/contract.ts';
+import type { ClientAction, ClientView, TenantView } from '../../src/drivers/types.ts';
+import type { Platform } from '../../src/fixtures/types.ts';
+import { ClientActionError } from '../../src/verdict.ts';
+import { checkDefect, type DefectName } from './defects.ts';
+import { type CallbackReply, type LoopbackListener, listenForCallback } from './loopback.ts';
+import {
+  type EffectivePartnerLogin,
+  effectivePartnerLogin,
+  sendsPrimaryTenant,
+} from './partner-login-policy.ts';
+import { loadState, type PersistedPartner, saveState } from './persistence.ts';
+import { createPolicyApi, type PolicyApi, PolicyApiError, type PolicyApiFactory } from './policy-api.ts';
+import { type SignInFactory, type SignInSession, startSignIn } from './sign-in.ts';
+import { isVersion } from './version.ts';
+
+export interface ReferenceClientOptions {
+  platform: Platform;
+  clientVersion: string;
+  policyApiUrl: string;
+  username: string;
+  /** Where state.json lives; kept by quit(). */
+  dataDir: string;
+  /** A name from DEFECTS to switch on. */
+  defect?: string;
+  log?: (line: string) => void;
+}
+
+/** Replaceable collaborators, for unit tests: the real policy API client and OIDC sign-in by default. */
+export interface ReferenceClientDeps {
+  policyApi?: PolicyApiFactory;
+  signIn?: SignInFactory;
+}
+
+export const TITLES = {
+  main: 'Zscaler Client Connector',
+  privateAccess: 'Private Access',
+  addTenant: 'Add Tenant',
+  signInPrefix: 'Sign In - ',
+} as const;
+
+export const PARTNER_TENANT_INFO =
+  'Partner tenants let you access the private applications of a partner organisation. Add a partner tenant with the username the partner organisation gave you.';
+
+interface Partner {
+  tenant: TenantInfo;
+  username: string;
+  zpa: TunnelState;
+}
+
+/** A tenant as listed in the Private Access window. */
+interface ListedTenant {
+  id: string;
+  name: string;
+  role: 'main' | 'partner';
+  zpa: TunnelState;
+  username: string;
+}
+
+type AddTenantForm =
+  | { kind: 'selection'; selected?: PartnerDomainOption }
+  /** `partnerDomain` is the tenant chosen with Connect, in the select-and-Connect flow. */
+  | { kind: 'username'; username: string; partnerDomain?: PartnerDomainOption };
+
+interface SignInAttempt {
+  tenant: TenantInfo;
+  username: string;
+  session: SignInSession;
+  listener: LoopbackListener;
+}
+
+type Screen =
+  | { window: 'main' }
+  | { window: 'private-access' }
+  | { window: 'add-tenant'; form: AddTenantForm }
+  | { window: 'authentication'; attempt: SignInAttempt };
+
+interface ClientInit {
+  options: ReferenceClientOptions;
+  defect: DefectName | undefined;
+  api: PolicyApi;
+  signIn: SignInFactory;
+  log: (line: string) => void;
+  deviceToken: string;
+  device: DeviceResponse;
+  mainZpa: TunnelState;
+  partners: Partner[];
+}
+
+export class ReferenceClient {
+  readonly #options: ReferenceClientOptions;
+  readonly #defect: DefectName | undefined;
+  readonly #api: PolicyApi;
+  readonly #signIn: SignInFactory;
+  readonly #log: (line: string) => void;
+  readonly #deviceToken: string;
+  readonly #device: DeviceResponse;
+  #mainZpa: TunnelState;
+  #partners: Partner[];
+  #screen: Screen = { window: 'main' };
+  #error: string | undefined;
+  readonly #listeners = new Set<(view: ClientView) => void>();
+  /** Actions and sign-in callbacks run one at a time, in arrival order. */
+  #queue: Promise<unknown> = Promise.resolve();
+  #quit = false;
+
+  private constructor(init: ClientInit) {
+    this.#options = init.options;
+    this.#defect = init.defect;
+    this.#api = init.api;
+    this.#signIn = init.signIn;
+    this.#log = init.log;
+    this.#deviceToken = init.deviceToken;
+    this.#device = init.device;
+    this.#mainZpa = init.mainZpa;
+    this.#partners = init.partners;
+  }
+
+  /**
+   * Starts the client: a device enrolled earlier (state.json in dataDir) downloads its policy again;
+   * otherwise the device enrols and, where the organisation uses ZPA, turns its own tenant on.
+   */
+  static async start(
+    options: ReferenceClientOptions,
+    deps: ReferenceClientDeps = {},
+  ): Promise<ReferenceClient> {
+    const defect = checkDefect(options.defect);
+    if (!isVersion(options.clientVersion)) {
+      throw new Error(
+        `"${options.clientVersion}" is not a client version (expected dotted numbers, e.g. 4.7)`,
+      );
+    }
+    const log = options.log ?? (() => {});
+    const api = (deps.policyApi ?? createPolicyApi)({ baseUrl: options.policyApiUrl, log });
+    const signIn = deps.signIn ?? startSignIn;
+    log(
+      `start: ${options.platform} ${options.clientVersion} for ${options.username}${defect ? ` (defect ${defect})` : ''}`,
+    );
+    await mkdir(options.dataDir, { recursive: true });
+    const saved = await loadState(options.dataDir);
+    if (saved !== undefined) {
+      const device = await api.currentDevice(saved.deviceToken);
+      log(`state: restored ${saved.partners.length} partner tenant(s) from state.json`);
+      return new ReferenceClient({
+        options,
+        defect,
+        api,
+        signIn,
+        log,
+        deviceToken: saved.deviceToken,
+        device,
+        mainZpa: saved.mainZpa,
+        partners: saved.partners.map((partner) => ({ ...partner })),
+      });
+    }
+    const device = await api.enrolDevice({
+      username: options.username,
+      platform: options.platform,
+      clientVersion: options.clientVersion,
+    });
+    log(`state: enrolled in ${device.tenant.name} as ${device.user.username}`);
+    let mainZpa: TunnelState = 'off';
+    if (device.services.zpa) {
+      await api.setTunnel(device.tenant.id, 'on');
+      mainZpa = 'on';
+      log(`state: tenant "${device.tenant.name}" ZPA on`);
+    }
+    const client = new ReferenceClient({
+      options,
+      defect,
+      api,
+      signIn,
+      log,
+      deviceToken: device.deviceToken,
+      device,
+      mainZpa,
+      partners: [],
+    });
+    await client.#persist();
+    return client;
+  }
+
+  view(): ClientView {
+    const view: ClientView = {
+      window: 'main',
+      title: TITLES.main,
+      tenants: [],
+      controls: [],
+      fields: [],
+      options: [],
+      info: [],
+    };
+    const screen = this.#screen;
+    switch (screen.window) {
+      case 'main':
+        view.controls = ['Private Access', ...(this.#device.services.zia ? ['Internet Security'] : [])];
+        break;
+      case 'private-access':
+        view.window = 'private-access';
+        view.title = TITLES.privateAccess;
+        view.tenants = this.#listedTenants().map(toTenantView);
+        view.controls = [...(this.#partnerLogin().showLink ? ['Add Partner Tenant'] : []), 'Close'];
+        if (!this.#device.services.zpa && this.#defect !== 'zia-only-partner-info-missing') {
+          view.info = [PARTNER_TENANT_INFO];
+        }
+        break;
+      case 'add-tenant':
+        view.window = 'add-tenant';
+        view.title = TITLES.addTenant;
+        if (screen.form.kind === 'selection') {
+          view.options = this.#partnerLogin().partnerDomains.map((option) => option.tenantName);
+          view.controls = [this.#defect === 'selection-without-connect' ? 'Next' : 'Connect', 'Cancel'];
+        } else {
+          view.fields = ['Username'];
+          const renamed =
+            this.#defect === 'username-form-without-submit' && screen.form.partnerDomain === undefined;
+          view.controls = [renamed ? 'Next' : 'Submit', 'Cancel'];
+        }
+        break;
+      case 'authentication':
+        view.window = 'authentication';
+        view.title = `${TITLES.signInPrefix}${screen.attempt.tenant.name}`;
+        view.controls = ['Cancel'];
+        view.authorizationUrl = screen.attempt.session.authorizationUrl;
+        break;
+    }
+    if (this.#error !== undefined) view.error = this.#error;
+    return view;
+  }
+
+  act(action: ClientAction): Promise<void> {
+    return this.#exclusive(async () => {
+      if (this.#quit) throw new Error('the reference client has quit');
+      this.#log(`action: ${describeAction(action)}`);
+      switch (action.type) {
+        case 'click':
+          if (action.tenant !== undefined) await this.#clickTenantControl(action.control, action.tenant);
+          else await this.#click(action.control);
+          return;
+        case 'fill':
+          this.#fill(action.field, action.value);
+          return;
+        case 'select':
+          this.#select(action.option);
+          return;
+      }
+    });
+  }
+
+  onChange(listener: (view: ClientView) => void): () => void {
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
+  }
+
+  /** Closes any loopback listener once the action or callback in progress is done; keeps dataDir. */
+  quit(): Promise<void> {
+    return this.#exclusive(async () => {
+      if (this.#quit) return;
+      this.#quit = true;
+      if (this.#screen.window === 'authentication') await this.#screen.attempt.listener.close();
+      this.#log('quit');
+    });
+  }
+
+  // ---- window controls ----
+
+  async #click(control: string): Promise<void> {
+    const view = this.view();
+    if (!view.controls.includes(control)) throw notOffered('control', control, view);
+    const screen = this.#screen;
+    switch (screen.window) {
+      case 'main':
+        if (control === 'Private Access' && this.#defect !== 'private-access-does-not-open') {
+          this.#go({ window: 'private-access' });
+        }
+        // Internet Security is outside what this client simulates: nothing happens.
+        return;
+      case 'private-access':
+        if (control === 'Add Partner Tenant') {
+          if (this.#defect === 'add-partner-link-inert') return;
+          const form: AddTenantForm = this.#partnerLogin().selection
+            ? { kind: 'selection' }
+            : { kind: 'username', username: '' };
+          this.#go({ window: 'add-tenant', form });
+        } else {
+          if (this.#defect === 'partner-forgotten-on-close') this.#partners = [];
+          this.#go({ window: 'main' });
+        }
+        return;
+      case 'add-tenant':
+        if (control === 'Cancel') this.#go({ window: 'private-access' });
+        else if (screen.form.kind === 'selection') this.#connect(screen.form);
+        else await this.#submit(screen.form);
+        return;
+      case 'authentication':
+        await screen.attempt.listener.close();
+        this.#go({ window: 'private-access' }, `Sign-in to ${screen.attempt.tenant.name} was cancelled.`);
+        return;
+    }
+  }
+
+  #fill(field: string, value: string): void {
+    const view = this.view();
+    const screen = this.#screen;
+    if (!view.fields.includes(field) || screen.window !== 'add-tenant' || screen.form.kind !== 'username') {
+      throw notOffered('field', field, view);
+    }
+    screen.form.username = value;
+    this.#changed(`field "${field}" filled`);
+  }
+
+  #select(option: string): void {
+    const view = this.view();
+    const screen = this.#screen;
+    const chosen = this.#partnerLogin().partnerDomains.find((candidate) => candidate.tenantName === option);
+    if (
+      !view.options.includes(option) ||
+      chosen === undefined ||
+      screen.window !== 'add-tenant' ||
+      screen.form.kind !== 'selection'
+    ) {
+      throw notOffered('option', option, view);
+    }
+    screen.form.selected = chosen;
+    this.#changed(`option "${option}" selected`);
+  }
+
+  #connect(form: Extract<AddTenantForm, { kind: 'selection' }>): void {
+    if (form.selected === undefined) {
+      this.#setError('Select a partner tenant.');
+      return;
+    }
+    this.#error = undefined;
+    this.#screen = {
+      window: 'add-tenant',
+      form: { kind: 'username', username: '', partnerDomain: form.selected },
+    };
+    this.#changed(`username form for partner tenant "${form.selected.tenantName}"`);
+  }
+
+  async #submit(form: Extract<AddTenantForm, { kind: 'username' }>): Promise<void> {
+    const username = form.username.trim();
+    if (username === '') {
+      this.#setError('Enter your username.');
+      return;
+    }
+    if (this.#defect === 'zia-only-refuses-partner-login' && !this.#device.services.zpa) {
+      this.#setError('Error 42002: Private Access is not configured for your company.');
+      return;
+    }
+    if (
+      form.partnerDomain !== undefined &&
+      this.#defect !== 'partner-domain-not-enforced' &&
+      domainOf(username) !== form.partnerDomain.domain.toLowerCase()
+    ) {
+      this.#setError(
+        `Error ${ErrorCodes.domainMismatch}: The username's domain does not match the selected partner tenant.`,
+      );
+      return;
+    }
+    const request: PartnerLookupRequest = { username };
+    const { platform, clientVersion } = this.#options;
+    if (sendsPrimaryTenant(platform, clientVersion) && this.#defect !== 'primary-tenant-not-sent') {
+      request.primaryTenant = { domain: this.#device.tenant.domain, cloud: this.#device.tenant.cloud };
+    }
+    let partner: TenantInfo;
+    try {
+      partner = (await this.#api.lookupPartner(request)).tenant;
+    } catch (error) {
+      if (
+        this.#defect === 'partner-refusal-not-shown' &&
+        error instanceof PolicyApiError &&
+        error.code === ErrorCodes.partnerLoginNotAllowed
+      ) {
+        this.#go({ window: 'private-access' });
+        return;
+      }
+      this.#setError(errorText(error));
+      return;
+    }
+    await this.#beginSignIn(partner, username);
+  }
+
+  // ---- partner sign-in ----
+
+  async #beginSignIn(partner: TenantInfo, username: string): Promise<void> {
+    const idp = this.#defect === 'opens-own-idp' ? this.#device.tenant.idp : partner.idp;
+    if (
+      this.#defect === 'main-off-after-failed-sign-in' &&
+      this.#device.services.zpa &&
+      this.#mainZpa === 'on'
+    ) {
+      try {
+        await this.#putTunnel(this.#device.tenant.id, 'off');
+      } catch (error) {
+        this.#setError(errorText(error));
+        return;
+      }
+    }
+    let attempt: SignInAttempt | undefined;
+    const listener = await listenForCallback((callbackUrl) => this.#onCallback(attempt, callbackUrl));
+    let session: SignInSession;
+    try {
+      session = await this.#signIn({
+        issuer: idp.issuer,
+        clientId: idp.clientId,
+        loginHint: username,
+        redirectUri: listener.redirectUri,
+      });
+    } catch (error) {
+      await listener.close();
+      this.#go({ window: 'private-access' }, `Sign-in to ${partner.name} failed: ${errorText(error)}`);
+      return;
+    }
+    attempt = { tenant: partner, username, session, listener };
+    this.#log(`sign-in: opened ${session.authorizationUrl} (redirect ${listener.redirectUri})`);
+    this.#go({ window: 'authentication', attempt });
+  }
+
+  /** The browser's request to the loopback redirect: it is answered once the client has finished. */
+  #onCallback(attempt: SignInAttempt | undefined, callbackUrl: URL): Promise<CallbackReply> {
+    return this.#exclusive(async (): Promise<CallbackReply> => {
+      const screen = this.#screen;
+      if (
+        this.#quit ||
+        attempt === undefined ||
+        screen.window !== 'authentication' ||
+        screen.attempt !== attempt
+      ) {
+        return { status: 400, message: 'This sign-in is no longer in progress.' };
+      }
+      const name = attempt.tenant.name;
+      const error = callbackUrl.searchParams.get('error');
+      this.#log(
+        `sign-in: callback for ${name} (${error === null ? 'authorization code' : `error ${error}`})`,
+      );
+      if (error !== null) {
+        const message =
+          error === 'access_denied'
+            ? `Sign-in to ${name} was cancelled.`
+            : `Sign-in to ${name} failed: ${callbackUrl.searchParams.get('error_description') ?? error}`;
+        this.#go({ window: 'private-access' }, message);
+        return { status: 400, message };
+      }
+      try {
+        await this.#completeSignIn(attempt, callbackUrl);
+      } catch (failure) {
+        const message = `Sign-in to ${name} failed: ${errorText(failure)}`;
+        this.#go({ window: 'private-access' }, message);
+        return { status: 400, message };
+      }
+      return { status: 200, message: `You are signed in to ${name}. You can close this window.` };
+    });
+  }
+
+  async #completeSignIn(attempt: SignInAttempt, callbackUrl: URL): Promise<void> {
+    const idToken = await attempt.session.complete(callbackUrl);
+    this.#log(`sign-in: ID token received for ${attempt.tenant.name}`);
+    const { tenant } = await this.#api.enrolPartner({ tenantId: attempt.tenant.id, idToken });
+    let zpa: TunnelState = 'off';
+    if (this.#defect !== 'partner-login-keeps-main-on') {
+      await this.#activateOnly(tenant.id);
+      zpa = 'on';
+    }
+    const entry: Partner = { tenant, username: attempt.username, zpa };
+    const index = this.#partners.findIndex((partner) => partner.tenant.id === tenant.id);
+    if (index === -1) this.#partners.push(entry);
+    else this.#partners[index] = entry;
+    await this.#persist();
+    this.#go({ window: this.#defect === 'main-window-after-sign-in' ? 'main' : 'private-access' });
+  }
+
+  // ---- ZPA tunnels ----
+
+  async #clickTenantControl(control: string, tenantName: string): Promise<void> {
+    const view = this.view();
+    const listed = view.tenants.find((tenant) => tenant.name === tenantName);
+    if (listed === undefined) {
+      throw new ClientActionError(
+        `no tenant "${tenantName}" in the ${view.title} window (listed: ${listOrNone(view.tenants.map((tenant) => tenant.name))})`,
+      );
+    }
+    if (!listed.controls.includes(control)) {
+      throw new ClientActionError(
+        `no control "${control}" for tenant "${tenantName}" in the ${view.title} window (offered: ${listOrNone(listed.controls)})`,
+      );
+    }
+    const tenant = this.#listedTenants().find((candidate) => candidate.name === tenantName);
+    if (tenant === undefined) return;
+    try {
+      if (control === 'Turn Off') {
+        await this.#putTunnel(tenant.id, 'off');
+      } else if (tenant.role === 'main' && this.#defect === 'turn-on-main-leaves-partner-on') {
+        await this.#putTunnel(tenant.id, 'on');
+      } else if (tenant.role === 'partner' && this.#defect === 'partner-turn-on-ignored') {
+        return;
+      } else {
+        await this.#activateOnly(tenant.id);
+      }
+      await this.#persist();
+    } catch (error) {
+      this.#setError(errorText(error));
+    }
+  }
+
+  /** One tunnel at a time: every other tenant that is on goes off before `tenantId` goes on. */
+  async #activateOnly(tenantId: string): Promise<void> {
+    const others = this.#listedTenants().filter((tenant) => tenant.zpa === 'on' && tenant.id !== tenantId);
+    if (this.#defect === 'tunnels-overlap-while-switching') {
+      await this.#putTunnel(tenantId, 'on');
+      for (const tenant of others) await this.#putTunnel(tenant.id, 'off');
+      return;
+    }
+    for (const tenant of others) await this.#putTunnel(tenant.id, 'off');
+    await this.#putTunnel(tenantId, 'on');
+  }
+
+  async #putTunnel(tenantId: string, state: TunnelState): Promise<void> {
+    await this.#api.setTunnel(tenantId, state);
+    if (this.#device.services.zpa && tenantId === this.#device.tenant.id) {
+      this.#mainZpa = state;
+      this.#changed(`tenant "${this.#device.tenant.name}" ZPA ${state}`);
+      return;
+    }
+    const partner = this.#partners.find((candidate) => candidate.tenant.id === tenantId);
+    if (partner !== undefined) partner.zpa = state;
+    this.#changed(`tenant "${partner?.tenant.name ?? tenantId}" ZPA ${state}`);
+  }
+
+  // ---- state ----
+
+  #partnerLogin(): EffectivePartnerLogin {
+    return effectivePartnerLogin(
+      this.#options.platform,
+      this.#options.clientVersion,
+      this.#device.partnerLogin,
+      this.#defect,
+    );
+  }
+
+  #listedTenants(): ListedTenant[] {
+    const tenants: ListedTenant[] = [];
+    if (this.#device.services.zpa) {
+      const { tenant, user } = this.#device;
+      tenants.push({
+        id: tenant.id,
+        name: tenant.name,
+        role: 'main',
+        zpa: this.#mainZpa,
+        username: user.username,
+      });
+    }
+    for (const partner of this.#partners) {
+      tenants.push({
+        id: partner.tenant.id,
+        name: partner.tenant.name,
+        role: 'partner',
+        zpa: partner.zpa,
+        username: partner.username,
+      });
+    }
+    return tenants;
+  }
+
+  async #persist(): Promise<void> {
+    const partners: PersistedPartner[] =
+      this.#defect === 'partner-not-saved' ? [] : this.#partners.map((partner) => ({ ...partner }));
+    await saveState(this.#options.dataDir, {
+      deviceToken: this.#deviceToken,
+      mainZpa: this.#mainZpa,
+      partners,
+    });
+  }
+
+  /** Opens a window; leaving a window clears its error, and `error` is what the new one shows. */
+  #go(screen: Screen, error?: string): void {
+    this.#screen = screen;
+    this.#error = error;
+    const view = this.view();
+    this.#changed(`window "${view.title}"${error === undefined ? '' : ` with error "${error}"`}`);
+  }
+
+  #setError(error: string): void {
+    this.#error = error;
+    this.#changed(`error "${error}"`);
+  }
+
+  #changed(description: string): void {
+    this.#log(`state: ${description}`);
+    if (this.#listeners.size === 0) return;
+    for (const listener of [...this.#listeners]) {
+      try {
+        listener(this.view());
+      } catch (error) {
+        this.#log(`onChange listener failed: ${errorText(error)}`);
+      }
+    }
+  }
+
+  #exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(task);
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+}
+
+function toTenantView(tenant: ListedTenant): TenantView {
+  return {
+    name: tenant.name,
+    role: tenant.role,
+    zpa: tenant.zpa,
+    controls: [tenant.zpa === 'on' ? 'Turn Off' : 'Turn On'],
+    username: tenant.username,
+  };
+}
+
+function notOffered(kind: 'control' | 'field' | 'option', name: string, view: ClientView): ClientActionError {
+  const offered = kind === 'control' ? view.controls : kind === 'field' ? view.fields : view.options;
+  return new ClientActionError(
+    `no ${kind} "${name}" in the ${view.title} window (offered: ${listOrNone(offered)})`,
+  );
+}
+
+function listOrNone(items: string[]): string {
+  return items.length === 0 ? 'none' : items.join(', ');
+}
+
+function describeAction(action: ClientAction): string {
+  switch (action.type) {
+    case 'click':
+      return `click "${action.control}"${action.tenant === undefined ? '' : ` for tenant "${action.tenant}"`}`;
+    case 'fill':
+      return `fill "${action.field}" with "${action.value}"`;
+    case 'select':
+      return `select "${action.option}"`;
+  }
+}
+
+function domainOf(username: string): string {
+  const at = username.lastIndexOf('@');
+  return at === -1 ? '' : username.slice(at + 1).toLowerCase();
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

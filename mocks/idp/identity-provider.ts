@@ -1,0 +1,335 @@
+/**
+ * An Okta-style OpenID Connect provider for one organisation: oidc-provider mounted under
+ * /oauth2/default (Okta's custom authorization server layout), one native public client with a loopback
+ * redirect URI (RFC 8252), authorization code + PKCE, accounts from the organisation's users.
+ * It listens on 127.0.0.1 only, on a free port, with fresh keys per start.
+ */
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { JWK } from 'jose';
+import Koa from 'koa';
+import mount from 'koa-mount';
+import Provider, {
+  type Configuration,
+  errors,
+  type Interaction,
+  interactionPolicy,
+  type KoaContextWithOIDC,
+} from 'oidc-provider';
+import type { Organisation, User } from '../../src/fixtures/types.ts';
+import { createMemoryAdapterFactory } from './memory-adapter.ts';
+import { renderErrorPage, renderMessagePage, renderSignInPage } from './sign-in-page.ts';
+
+export interface IdentityProviderOptions {
+  organisation: Organisation;
+  /** The native client's id; 'zscaler-client-connector' when absent. */
+  clientId?: string;
+}
+
+export interface RunningIdentityProvider {
+  organisation: { id: string; name: string };
+  /** http://127.0.0.1:PORT */
+  origin: string;
+  /** `${origin}/oauth2/default` */
+  issuer: string;
+  clientId: string;
+  /** The public signing keys, for verifying ID tokens in process. */
+  jwks: { keys: JWK[] };
+  /** Stops listening and drops every open connection. */
+  close(): Promise<void>;
+}
+
+export const MOUNT_PATH = '/oauth2/default';
+export const DEFAULT_CLIENT_ID = 'zscaler-client-connector';
+/** Registered once; the provider accepts any port on 127.0.0.1 for native clients (RFC 8252 §7.3). */
+export const REDIRECT_URI = 'http://127.0.0.1/oauth/callback';
+const SCOPES = ['openid', 'profile', 'email'];
+const INTERACTION_PATH = new RegExp(`^${MOUNT_PATH}/interaction/([A-Za-z0-9_-]+)(?:/(login|abort))?$`);
+const MAX_FORM_BYTES = 64 * 1024;
+
+export async function startIdentityProvider(
+  options: IdentityProviderOptions,
+): Promise<RunningIdentityProvider> {
+  const { organisation } = options;
+  const clientId = options.clientId ?? DEFAULT_CLIENT_ID;
+
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const origin = `http://127.0.0.1:${port}`;
+  const issuer = `${origin}${MOUNT_PATH}`;
+
+  const close = () =>
+    new Promise<void>((resolve, reject) => {
+      server.close((error) => (error ? reject(error) : resolve()));
+      server.closeAllConnections();
+    });
+
+  const { signing, verification } = generateSigningKey();
+  const cookieKeys = [randomBytes(32).toString('base64url')];
+  try {
+    const provider = new Provider(issuer, configuration(organisation, clientId, signing, cookieKeys));
+    const app = new Koa();
+    // koa-mount runs the provider's middleware on this app's context, so its signed cookies use these keys.
+    app.keys = cookieKeys;
+    app.use(interactionRoutes(provider, organisation));
+    app.use(mount(MOUNT_PATH, provider));
+    server.on('request', app.callback());
+  } catch (error) {
+    await close();
+    throw error;
+  }
+
+  return {
+    organisation: { id: organisation.id, name: organisation.name },
+    origin,
+    issuer,
+    clientId,
+    jwks: { keys: [verification] },
+    close,
+  };
+}
+
+function generateSigningKey(): { signing: JWK; verification: JWK } {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const { kty, crv, x, y, d } = privateKey.export({ format: 'jwk' });
+  const kid = randomUUID();
+  const verification: JWK = { kty, crv, x, y, kid, alg: 'ES256', use: 'sig' };
+  return { signing: { ...verification, d }, verification };
+}
+
+function findUser(organisation: Organisation, username: string): User | undefined {
+  const wanted = username.trim().toLowerCase();
+  return organisation.users.find((user) => user.username.toLowerCase() === wanted);
+}
+
+function requireParameter(name: string) {
+  return (_ctx: KoaContextWithOIDC, value: string | undefined) => {
+    if (!value) throw new errors.InvalidRequest(`missing required parameter '${name}'`);
+  };
+}
+
+/**
+ * oidc-provider's default policy asks native clients for consent on every authorization, even with a
+ * session (RFC 8252 §8.6). Okta's first-party apps skip consent, so a signed-in user goes straight back.
+ */
+function signInPolicy(): interactionPolicy.Prompt[] {
+  const policy = interactionPolicy.base();
+  policy.get('consent')?.checks.remove('native_client_prompt');
+  return policy;
+}
+
+function configuration(
+  organisation: Organisation,
+  clientId: string,
+  signingKey: JWK,
+  cookieKeys: string[],
+): Configuration {
+  return {
+    adapter: createMemoryAdapterFactory(),
+    clients: [
+      {
+        client_id: clientId,
+        client_name: 'Zscaler Client Connector',
+        application_type: 'native',
+        token_endpoint_auth_method: 'none',
+        redirect_uris: [REDIRECT_URI],
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        id_token_signed_response_alg: 'ES256',
+      },
+    ],
+    jwks: { keys: [signingKey] },
+    cookies: { keys: cookieKeys },
+    routes: {
+      authorization: '/v1/authorize',
+      token: '/v1/token',
+      jwks: '/v1/keys',
+      userinfo: '/v1/userinfo',
+      end_session: '/v1/logout',
+      pushed_authorization_request: '/v1/par',
+    },
+    scopes: SCOPES,
+    claims: {
+      openid: ['sub'],
+      profile: ['name', 'preferred_username'],
+      email: ['email', 'email_verified'],
+    },
+    // Okta puts the profile and email claims in the ID token too, not only at the userinfo endpoint.
+    conformIdTokenClaims: false,
+    responseTypes: ['code'],
+    enabledJWA: { idTokenSigningAlgValues: ['ES256'] },
+    pkce: { required: () => true },
+    extraParams: { state: requireParameter('state'), nonce: requireParameter('nonce') },
+    allowOmittingSingleRegisteredRedirectUri: false,
+    clientBasedCORS: () => false,
+    ttl: {
+      AccessToken: 60 * 60,
+      AuthorizationCode: 60,
+      IdToken: 60 * 60,
+      Interaction: 10 * 60,
+      Session: 60 * 60,
+      Grant: 60 * 60,
+    },
+    features: {
+      devInteractions: { enabled: false },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: (ctx, form) => {
+          ctx.type = 'html';
+          ctx.body = renderMessagePage(
+            organisation.name,
+            'Sign Out',
+            `${form}<button type="submit" form="op.logoutForm" name="logout" value="yes">Sign Out</button>`,
+          );
+        },
+        postLogoutSuccessSource: (ctx) => {
+          ctx.type = 'html';
+          ctx.body = renderMessagePage(organisation.name, 'Signed Out', '<p>You have been signed out.</p>');
+        },
+      },
+    },
+    interactions: {
+      policy: signInPolicy(),
+      url: (_ctx, interaction) => `${MOUNT_PATH}/interaction/${interaction.uid}`,
+    },
+    findAccount: (_ctx, sub) => {
+      const user = findUser(organisation, sub);
+      if (!user) return undefined;
+      return {
+        accountId: user.username,
+        claims: () => ({
+          sub: user.username,
+          email: user.username,
+          email_verified: true,
+          name: user.displayName,
+          preferred_username: user.username,
+        }),
+      };
+    },
+    renderError: (ctx, out) => {
+      ctx.type = 'html';
+      ctx.body = renderErrorPage(organisation.name, String(out.error), out.error_description);
+    },
+  };
+}
+
+/** The sign-in page, its form target and its Cancel link, in front of the provider. */
+function interactionRoutes(provider: Provider, organisation: Organisation): Koa.Middleware {
+  return async (ctx, next) => {
+    const match = INTERACTION_PATH.exec(ctx.path);
+    if (!match) return next();
+    const uid = match[1]!;
+    const action = match[2] ?? 'page';
+    const allowed = action === 'login' ? 'POST' : 'GET';
+    if (ctx.method !== allowed) {
+      ctx.status = 405;
+      ctx.set('Allow', allowed);
+      return;
+    }
+    ctx.set('Cache-Control', 'no-store');
+
+    try {
+      const details = await provider.interactionDetails(ctx.req, ctx.res);
+      if (details.uid !== uid) throw new errors.SessionNotFound('interaction session not found');
+      const pageOptions = {
+        organisation: organisation.name,
+        action: `${MOUNT_PATH}/interaction/${uid}/login`,
+        cancelUrl: `${MOUNT_PATH}/interaction/${uid}/abort`,
+      };
+
+      if (action === 'abort') {
+        ctx.respond = false;
+        await provider.interactionFinished(
+          ctx.req,
+          ctx.res,
+          { error: 'access_denied', error_description: 'The user cancelled the sign-in' },
+          { mergeWithLastSubmission: false },
+        );
+        return;
+      }
+
+      const signedIn = details.session?.accountId;
+      if (action === 'page' && details.prompt.name === 'consent' && signedIn) {
+        // Already signed in (prompt=consent, or a grant short of scopes): grant without asking, as Okta
+        // does for first-party apps.
+        const grantId = await saveGrant(provider, details, signedIn);
+        ctx.respond = false;
+        await provider.interactionFinished(ctx.req, ctx.res, { consent: { grantId } });
+        return;
+      }
+
+      if (action === 'page') {
+        const hint = details.params.login_hint;
+        ctx.type = 'html';
+        ctx.body = renderSignInPage({ ...pageOptions, username: typeof hint === 'string' ? hint : '' });
+        return;
+      }
+
+      const form = await readForm(ctx.req);
+      const username = form.get('username') ?? '';
+      const user = findUser(organisation, username);
+      if (!user || user.password !== (form.get('password') ?? '')) {
+        ctx.type = 'html';
+        ctx.body = renderSignInPage({ ...pageOptions, username, error: 'Unable to sign in' });
+        return;
+      }
+
+      const grantId = await saveGrant(provider, details, user.username);
+      ctx.respond = false;
+      await provider.interactionFinished(
+        ctx.req,
+        ctx.res,
+        {
+          login: { accountId: user.username, remember: form.get('remember') === 'on' },
+          consent: { grantId },
+        },
+        { mergeWithLastSubmission: false },
+      );
+    } catch (error) {
+      ctx.respond = true;
+      const known = error instanceof errors.OIDCProviderError;
+      ctx.status = known ? error.statusCode : 500;
+      ctx.type = 'html';
+      ctx.body = renderErrorPage(
+        organisation.name,
+        known ? error.error : 'server_error',
+        known ? (error.error_description ?? error.message) : 'The sign-in could not be completed',
+      );
+    }
+  };
+}
+
+/** Finishing with a saved grant keeps the flow from looping to a consent prompt. */
+async function saveGrant(provider: Provider, details: Interaction, accountId: string): Promise<string> {
+  const existing = details.grantId ? await provider.Grant.find(details.grantId) : undefined;
+  const grant =
+    existing?.accountId === accountId
+      ? existing
+      : new provider.Grant({ accountId, clientId: String(details.params.client_id) });
+  grant.addOIDCScope(SCOPES.join(' '));
+  return grant.save();
+}
+
+async function readForm(request: IncomingMessage): Promise<URLSearchParams> {
+  const type = request.headers['content-type'] ?? '';
+  if (!type.startsWith('application/x-www-form-urlencoded')) {
+    throw new errors.InvalidRequest('the sign-in form must be posted as application/x-www-form-urlencoded');
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > MAX_FORM_BYTES) throw new errors.InvalidRequest('the sign-in form is too large');
+    chunks.push(buffer);
+  }
+  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+}

@@ -1,0 +1,22 @@
+export * from './contract.ts';
+export { createPolicyHandlers } from './handlers.ts';
+export { type HandlerSource, type PolicyApiListener, servePolicyApi } from './http-listener.ts';
+export {
+  appProfileOf,
+  compareVersions,
+  createPolicyState,
+  type Device,
+  type IdentityProviderConfig,
+  type IdentityProviders,
+  isWindowsAtLeast,
+  organisationById,
+  organisationByTenantId,
+  type PolicyState,
+  type RecordedRequest,
+  setAllowUsersToLoginToOtherTenants,
+  setAppProfilePartnerLogin,
+  setPartnerLoginAccess,
+  setRestrictOldClientVersions,
+  type TunnelLogEntry,
+  tenantId,
+} from './state.ts';

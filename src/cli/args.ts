@@ -1,0 +1,70 @@
+/** Command-line flags of `connector-conformance run`, parsed into RunOptions. */
+import { parseArgs } from 'node:util';
+import type { Target } from '../catalog/types.ts';
+import type { Platform } from '../fixtures/types.ts';
+import { DEFAULT_TARGETS, type RunOptions } from '../runner/options.ts';
+import { UsageError } from '../runner/run.ts';
+
+const PLATFORMS = ['windows', 'macos', 'all'] as const;
+const VERSION = /^\d+\.\d+(\.\d+){0,2}$/;
+
+export const RUN_FLAGS = {
+  client: { type: 'string' },
+  platform: { type: 'string' },
+  'client-version': { type: 'string' },
+  defect: { type: 'string' },
+  tags: { type: 'string' },
+  'report-dir': { type: 'string' },
+  parallel: { type: 'string' },
+  fixtures: { type: 'string' },
+  'no-color': { type: 'boolean' },
+} as const;
+
+export interface ParsedRun {
+  options: Partial<RunOptions>;
+  color: boolean | undefined;
+}
+
+/** Parse `run` flags; throws UsageError naming the flag. `partial` gets what was readable so far. */
+export function parseRunArgs(args: string[], partial: Partial<RunOptions> = {}): ParsedRun {
+  let values: ReturnType<typeof parse>['values'];
+  try {
+    values = parse(args).values;
+  } catch (error) {
+    throw new UsageError((error as Error).message.replace(/\. To specify.*$/, ''));
+  }
+  if (values['report-dir'] !== undefined) partial.reportDir = values['report-dir'];
+  if (values.tags !== undefined) partial.tags = values.tags;
+  if (values.client !== undefined) partial.client = values.client;
+  if (values.fixtures !== undefined) partial.fixturesDir = values.fixtures;
+  if (values.defect !== undefined) partial.defect = values.defect;
+  const platform = values.platform ?? 'all';
+  if (!(PLATFORMS as readonly string[]).includes(platform)) {
+    throw new UsageError(`--platform: expected windows, macos or all (got "${platform}")`);
+  }
+  const version = values['client-version'];
+  if (version !== undefined && !VERSION.test(version)) {
+    throw new UsageError(`--client-version: expected a version like 4.7 or 4.6.1 (got "${version}")`);
+  }
+  partial.targets = targetsFor(platform as Platform | 'all', version);
+  if (values.parallel !== undefined) {
+    const parallel = Number(values.parallel);
+    if (!/^\d+$/.test(values.parallel) || parallel > 16) {
+      throw new UsageError(
+        `--parallel: expected a number of workers from 0 to 16 (got "${values.parallel}")`,
+      );
+    }
+    partial.parallel = parallel;
+  }
+  return { options: partial, color: values['no-color'] ? false : undefined };
+}
+
+function parse(args: string[]) {
+  return parseArgs({ args, options: RUN_FLAGS, strict: true, allowPositionals: false });
+}
+
+function targetsFor(platform: Platform | 'all', version: string | undefined): Target[] {
+  const platforms: Platform[] = platform === 'all' ? ['windows', 'macos'] : [platform];
+  if (version !== undefined) return platforms.map((p) => ({ platform: p, clientVersion: version }));
+  return DEFAULT_TARGETS.filter((target) => platforms.includes(target.platform));
+}

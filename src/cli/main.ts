@@ -1,0 +1,118 @@
+/** `connector-conformance`: run the suite, list the requirements, list the reference client's defects. */
+import path from 'node:path';
+import { DEFECTS } from '../../client/core/defects.ts';
+import { describeApplicability, targetLabel } from '../catalog/applicability.ts';
+import { loadCatalog } from '../catalog/load.ts';
+import { renderSummaryTable } from '../report/summary.ts';
+import type { ConformanceReport } from '../report/types.ts';
+import type { ProgressEvent, RunOptions } from '../runner/options.ts';
+import { DEFAULT_OPTIONS } from '../runner/options.ts';
+import { reportStartupFailure, runConformance, UsageError } from '../runner/run.ts';
+import { parseRunArgs } from './args.ts';
+
+const USAGE = `Usage: connector-conformance <command> [flags]
+
+Commands:
+  run            Run the conformance suite and write reports (default: all targets, reference client)
+    --client NAME            client driver: reference (default)
+    --platform P             windows, macos or all (default all)
+    --client-version X.Y     one client version instead of the default set (Windows 4.7, 4.6, 4.5; macOS 4.7)
+    --defect NAME            switch on one of the reference client's defects
+    --tags EXPR              Cucumber tag expression, e.g. "@req:EX-MAIN-ON"
+    --report-dir DIR         where reports go (default reports)
+    --parallel N             Cucumber workers per target (default 0)
+    --fixtures DIR           fixtures folder (default the bundled fixtures)
+    --no-color               plain summary
+  requirements   The requirement catalog as a table (--json for JSON)
+  defects        The reference client's defects as JSON
+
+Exit codes: 0 every applicable requirement conforms, 1 a nonconformance, 2 a harness or environment error.`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  switch (command) {
+    case 'run':
+      return run(args);
+    case 'requirements':
+      return requirements(args);
+    case 'defects':
+      process.stdout.write(`${JSON.stringify(DEFECTS, null, 2)}\n`);
+      return 0;
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(`${USAGE}\n`);
+      return command === undefined ? 2 : 0;
+    default:
+      process.stderr.write(`connector-conformance: unknown command "${command}"\n\n${USAGE}\n`);
+      return 2;
+  }
+}
+
+async function run(args: string[]): Promise<number> {
+  const partial: Partial<RunOptions> = {};
+  let color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+  let outcome: Awaited<ReturnType<typeof runConformance>>;
+  try {
+    const parsed = parseRunArgs(args, partial);
+    color = parsed.color ?? color;
+    outcome = await runConformance({ ...parsed.options, onProgress: progressPrinter() });
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    outcome = await reportStartupFailure(partial, error);
+  }
+  const { report, reportFile } = outcome;
+  if (
+    report.results.every((r) => r.status === 'error') &&
+    report.run.errors.length > 0 &&
+    report.summary.scenarios === 0
+  ) {
+    process.stderr.write(`connector-conformance: ${report.run.errors[0]}\n`);
+    process.stderr.write(`report: ${path.relative(process.cwd(), reportFile)}\n`);
+    return report.run.exitCode;
+  }
+  process.stdout.write(`\n${renderSummaryTable(report, { color })}\n`);
+  process.stdout.write(`\nreport: ${path.relative(process.cwd(), reportFile)}\n${verdictLine(report)}\n`);
+  return report.run.exitCode;
+}
+
+function verdictLine(report: ConformanceReport): string {
+  switch (report.run.exitCode) {
+    case 0:
+      return 'result: every applicable requirement conforms (exit 0)';
+    case 1:
+      return `result: the client does not conform (exit 1): ${report.summary.nonconforming} nonconforming, ${report.summary.blocked} blocked`;
+    default:
+      return (
+        `result: the run is not conclusive (exit 2): ${report.summary.error} requirement results in error, ` +
+        `${report.run.errors.length} run errors (details above and in the report)`
+      );
+  }
+}
+
+function progressPrinter(): (event: ProgressEvent) => void {
+  return (event) => {
+    if (event.type === 'target-started') process.stdout.write(`${targetLabel(event.target).padEnd(12)} `);
+    if (event.type === 'scenario-finished') process.stdout.write('.');
+    if (event.type === 'target-finished') {
+      process.stdout.write(` ${event.scenarios} scenarios in ${(event.durationMs / 1000).toFixed(1)} s\n`);
+    }
+  };
+}
+
+async function requirements(args: string[]): Promise<number> {
+  const catalog = await loadCatalog(DEFAULT_OPTIONS.catalogFile);
+  if (args.includes('--json')) {
+    process.stdout.write(`${JSON.stringify(catalog, null, 2)}\n`);
+    return 0;
+  }
+  const rows = catalog.map((r) => [r.id, r.level, describeApplicability(r.appliesTo), r.title]);
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
+  for (const row of rows) {
+    process.stdout.write(
+      `${row.map((cell, i) => (i < 3 ? cell.padEnd(widths[i] ?? 0) : cell)).join('  ')}\n`,
+    );
+  }
+  return 0;
+}

@@ -1,0 +1,156 @@
+import { applies, describeApplicability, targetLabel } from '../catalog/applicability.ts';
+import type { Requirement, Target } from '../catalog/types.ts';
+import type { CollectedCheck, CollectedScenario } from './collect.ts';
+import type { RequirementResult, ScenarioResult, ScenarioVerdict } from './types.ts';
+
+/** The requirements a scenario speaks to: its `@req:` tags, then any other requirement its checks named. */
+export function scenarioRequirements(scenario: CollectedScenario): string[] {
+  const ids = new Set(scenario.requirements);
+  for (const check of scenario.checks) for (const id of check.requirements) ids.add(id);
+  return [...ids];
+}
+
+/** "expected: <expectation>; actual: <actual>" — what a failed check says. */
+export function checkMessage(check: CollectedCheck, scenario?: CollectedScenario): string {
+  if (check.actual !== undefined && check.actual !== '') {
+    return `expected: ${check.expectation}; actual: ${check.actual}`;
+  }
+  const failure = scenario?.failure;
+  if (failure?.kind === 'nonconformance' && failure.step === check.step && failure.message !== '') {
+    return failure.message;
+  }
+  return `expected: ${check.expectation}`;
+}
+
+function stepAndMessage(step: string, message: string): string {
+  return step === '' ? message : `${step}: ${message}`;
+}
+
+/**
+ * What one scenario showed about one requirement:
+ * - failed: a check of the requirement failed;
+ * - passed: a check of it passed and none failed;
+ * - blocked: never checked, and the scenario stopped on another requirement's nonconformance or on a
+ *   ClientActionError;
+ * - error: never checked, and the scenario stopped on anything else — or passed without checking a
+ *   requirement it is tagged with (a suite bug).
+ */
+export function scenarioVerdict(scenario: CollectedScenario, requirement: string): ScenarioResult {
+  const result = (verdict: ScenarioVerdict, step?: string, message?: string): ScenarioResult => {
+    const out: ScenarioResult = { name: scenario.name, location: scenario.location, verdict };
+    if (step !== undefined && step !== '') out.step = step;
+    if (message !== undefined) out.message = message;
+    return out;
+  };
+  const checks = scenario.checks.filter((check) => check.requirements.includes(requirement));
+  const failedCheck = checks.find((check) => check.outcome === 'failed');
+  if (failedCheck !== undefined) {
+    return result('failed', failedCheck.step, checkMessage(failedCheck, scenario));
+  }
+  const problem = scenario.problems[0];
+  if (problem !== undefined) return result('error', undefined, `suite bug: ${problem}`);
+  if (checks.length > 0) return result('passed');
+
+  const failure = scenario.failure;
+  if (failure !== undefined) {
+    if (failure.kind === 'nonconformance' && !scenario.checks.some((check) => check.outcome === 'failed')) {
+      return result(
+        'error',
+        failure.step,
+        `suite bug: ${stepAndMessage(failure.step, 'the step failed with Nonconformance but emitted no failed check record')}: ${failure.message}`,
+      );
+    }
+    if (failure.kind === 'nonconformance' || failure.kind === 'client-action') {
+      return result('blocked', failure.step, `blocked: ${stepAndMessage(failure.step, failure.message)}`);
+    }
+    const type =
+      failure.exceptionType !== undefined && failure.exceptionType !== '' ? `${failure.exceptionType}: ` : '';
+    return result('error', failure.step, stepAndMessage(failure.step, `${type}${failure.message}`));
+  }
+  return result(
+    'error',
+    undefined,
+    `scenario is tagged @req:${requirement} but no step checked ${requirement}`,
+  );
+}
+
+function byLocation(a: CollectedScenario, b: CollectedScenario): number {
+  if (a.uri !== b.uri) return a.uri < b.uri ? -1 : 1;
+  return a.line - b.line;
+}
+
+/**
+ * One requirement's status on one target, from every scenario of that target's run:
+ * not-applicable (catalog) › not-covered › nonconforming › error › conforms › blocked.
+ * A scenario that speaks to a requirement that does not apply to the target is a suite bug: error.
+ */
+export function requirementResult(
+  requirement: Requirement,
+  target: Target,
+  scenarios: readonly CollectedScenario[],
+): RequirementResult {
+  const relevant = scenarios
+    .filter((scenario) => scenarioRequirements(scenario).includes(requirement.id))
+    .sort(byLocation);
+  const base = {
+    requirement: requirement.id,
+    title: requirement.title,
+    level: requirement.level,
+    platform: target.platform,
+    clientVersion: target.clientVersion,
+  };
+  const label = targetLabel(target);
+
+  if (!applies(requirement, target)) {
+    const first = relevant[0];
+    if (first === undefined) {
+      return {
+        ...base,
+        status: 'not-applicable',
+        scenarios: [],
+        message: `${requirement.id} applies to ${describeApplicability(requirement.appliesTo)}, not ${label}`,
+      };
+    }
+    const more = relevant.length > 1 ? ` (and ${relevant.length - 1} more scenario(s))` : '';
+    const message = `scenario ${first.name} ran on ${label} but ${requirement.id} does not apply there${more}`;
+    return {
+      ...base,
+      status: 'error',
+      scenarios: relevant.map((scenario) => ({
+        name: scenario.name,
+        location: scenario.location,
+        verdict: 'error',
+        message: `scenario ${scenario.name} ran on ${label} but ${requirement.id} does not apply there`,
+      })),
+      message,
+    };
+  }
+
+  if (relevant.length === 0) {
+    return {
+      ...base,
+      status: 'not-covered',
+      scenarios: [],
+      message: `no scenario covered ${requirement.id} on ${label}`,
+    };
+  }
+
+  const results = relevant.map((scenario) => scenarioVerdict(scenario, requirement.id));
+  const first = (verdict: ScenarioVerdict) => results.find((r) => r.verdict === verdict);
+  const failed = first('failed');
+  if (failed !== undefined) {
+    return {
+      ...base,
+      status: 'nonconforming',
+      scenarios: results,
+      message: failed.message ?? 'a check failed',
+    };
+  }
+  const errored = first('error');
+  if (errored !== undefined) {
+    return { ...base, status: 'error', scenarios: results, message: errored.message ?? 'a scenario errored' };
+  }
+  if (first('passed') !== undefined) return { ...base, status: 'conforms', scenarios: results };
+  const blocked = first('blocked');
+  return { ...base, status: 'blocked', scenarios: results, message: blocked?.message ?? 'blocked' };
+}

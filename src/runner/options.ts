@@ -1,0 +1,50 @@
+/** The run's options and their defaults, in one place. */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Target } from '../catalog/types.ts';
+
+/** The package root: features, steps, fixtures and the catalog are found relative to it. */
+export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface RunOptions {
+  /** Client driver: "reference" (the bundled client, in process). */
+  client: string;
+  /** Client builds to certify, one suite run each. */
+  targets: Target[];
+  /** Reference client only: the named defect to switch on. */
+  defect?: string;
+  /** Cucumber tag expression selecting scenarios, on top of each target's own selection. */
+  tags?: string;
+  /** Where reports go; relative paths are taken from the current directory. */
+  reportDir: string;
+  /** Cucumber parallel workers per target (0: none). */
+  parallel: number;
+  fixturesDir: string;
+  catalogFile: string;
+  /** Called as the run progresses, for the command line's progress output. */
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+export type ProgressEvent =
+  | { type: 'target-started'; target: Target }
+  | { type: 'scenario-finished'; target: Target; status: string }
+  | { type: 'target-finished'; target: Target; scenarios: number; durationMs: number };
+
+/** Windows 4.5, 4.6 and 4.7 are where documented behaviour changes; macOS has one behaviour. */
+export const DEFAULT_TARGETS: readonly Target[] = [
+  { platform: 'windows', clientVersion: '4.7' },
+  { platform: 'windows', clientVersion: '4.6' },
+  { platform: 'windows', clientVersion: '4.5' },
+  { platform: 'macos', clientVersion: '4.7' },
+];
+
+export const DEFAULT_OPTIONS: Omit<RunOptions, 'targets'> & { targets: readonly Target[] } = {
+  client: 'reference',
+  targets: DEFAULT_TARGETS,
+  reportDir: 'reports',
+  parallel: 0,
+  fixturesDir: path.join(PROJECT_ROOT, 'fixtures'),
+  catalogFile: path.join(PROJECT_ROOT, 'features', 'requirements.yaml'),
+};
+
+export const SUITE_NAME = 'Adding a Partner Tenant to Zscaler Client Connector';

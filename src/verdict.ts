@@ -1,0 +1,34 @@
+/**
+ * How a failed step is judged. The report reads these from the Cucumber message stream by
+ * exception type name, so the class names are part of the report's contract.
+ */
+
+/** A check of a documented or inferred behaviour failed: the client does not conform. */
+export class Nonconformance extends Error {
+  override name = 'Nonconformance';
+  readonly requirements: string[];
+  constructor(requirements: string[], message: string) {
+    super(message);
+    this.requirements = requirements;
+  }
+}
+
+/**
+ * The client did not let the flow reach the behaviour under test (a control missing, a setup step
+ * that could not be completed). What the scenario checks is "blocked", not judged.
+ */
+export class ClientActionError extends Error {
+  override name = 'ClientActionError';
+}
+
+/** Media type of the attachment a check step emits, whether it passes or fails. */
+export const CHECK_MEDIA_TYPE = 'application/vnd.connector-conformance.check+json';
+
+export interface CheckRecord {
+  requirements: string[];
+  outcome: 'passed' | 'failed';
+  /** The behaviour checked, in the article's words. */
+  expectation: string;
+  /** What the client did, when the check failed. */
+  actual?: string;
+}

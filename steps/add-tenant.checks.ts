@@ -1,0 +1,92 @@
+/** Checks of the Add Tenant window. */
+import { describeView } from '../src/drivers/describe.ts';
+import type { ClientView } from '../src/drivers/types.ts';
+import { ClientActionError } from '../src/verdict.ts';
+import { sameSet, splitList } from './admin-settings.steps.ts';
+import { check, unmet } from './check.ts';
+import type { ConformanceWorld } from './world.ts';
+
+async function addTenantWindow(world: ConformanceWorld): Promise<ClientView> {
+  const view = await world.settle((v) => v.window === 'add-tenant', 'the Add Tenant window');
+  if (view.window !== 'add-tenant')
+    throw new ClientActionError(`the Add Tenant window is not open; ${describeView(view)}`);
+  return view;
+}
+
+check('the Add Tenant window appears', ['AT-OPEN'], 'the Add Tenant window to open', async function () {
+  const view = await this.settle((v) => v.window === 'add-tenant', 'the Add Tenant window');
+  if (view.window !== 'add-tenant') unmet(`the client shows ${describeView(view)}`);
+  if (view.title !== 'Add Tenant') unmet(`the window is titled "${view.title}"`);
+});
+
+check(
+  'the Add Tenant window asks for my username for the partner tenant with a Submit button',
+  ['AT-USERNAME'],
+  'the Add Tenant window to ask for the partner username, with Submit',
+  async function () {
+    const view = await addTenantWindow(this);
+    if (view.options.length > 0) unmet(`it lists partner tenants to select: ${view.options.join(', ')}`);
+    if (!view.fields.includes('Username')) unmet(`it has no Username field; ${describeView(view)}`);
+    if (!view.controls.includes('Submit')) unmet(`it has no Submit button; ${describeView(view)}`);
+  },
+);
+
+check(
+  'the Add Tenant window asks for my username instead of listing partner tenants to select',
+  ['AT-MAC-NO-SELECT', 'PRE-LEGACY'],
+  'the Add Tenant window to ask for the partner username and list no partner tenant to select',
+  async function () {
+    const view = await addTenantWindow(this);
+    if (view.options.length > 0) unmet(`it lists partner tenants to select: ${view.options.join(', ')}`);
+    if (!view.fields.includes('Username')) unmet(`it has no Username field; ${describeView(view)}`);
+  },
+);
+
+check(
+  'the Add Tenant window offers the partner tenants {string} to select',
+  ['AT-SELECT', 'PRE-DOMAIN'],
+  (tenants) => `the Add Tenant window to offer exactly the partner tenants ${tenants} to select`,
+  async function (tenants: string) {
+    const view = await addTenantWindow(this);
+    if (view.options.length === 0) unmet(`it offers no tenant to select; ${describeView(view)}`);
+    if (!sameSet(view.options, splitList(tenants))) unmet(`it offers ${view.options.join(', ')}`);
+    if (view.fields.includes('Username')) unmet('it already asks for a username before a tenant is selected');
+  },
+);
+
+check(
+  'the Add Tenant window offers Connect',
+  ['AT-SELECT'],
+  'a Connect button in the Add Tenant window',
+  async function () {
+    const view = await addTenantWindow(this);
+    if (!view.controls.includes('Connect')) unmet(`there is none; ${describeView(view)}`);
+  },
+);
+
+check(
+  'the Add Tenant window asks for my username for the partner tenant',
+  ['AT-SELECT'],
+  'the Add Tenant window to ask for the partner username, with Submit',
+  async function () {
+    const view = await addTenantWindow(this);
+    if (!view.fields.includes('Username')) unmet(`it has no Username field; ${describeView(view)}`);
+    if (!view.controls.includes('Submit')) unmet(`it has no Submit button; ${describeView(view)}`);
+  },
+);
+
+check(
+  'the client shows error 42035 and opens no identity provider page',
+  ['PRE-DOMAIN'],
+  'error 42035 (domain mismatch) and no identity provider page',
+  async function () {
+    const view = await this.settle(
+      (v) => Boolean(v.error) || v.window === 'authentication',
+      'an error after Submit',
+    );
+    if (view.window === 'authentication')
+      unmet(`it opened ${view.authorizationUrl ?? 'an authentication window'}`);
+    if (!view.error?.includes('42035'))
+      unmet(`it shows ${view.error ? `the error "${view.error}"` : 'no error'}`);
+  },
+);

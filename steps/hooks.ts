@@ -1,0 +1,45 @@
+import { After, AfterAll, Before, setDefaultTimeout } from '@cucumber/cucumber';
+import { ensureSimulatedWorld, stopSimulatedWorld } from './environment.ts';
+import type { ConformanceWorld } from './world.ts';
+
+// Each wait inside a step has its own, shorter timeout that says what was awaited; this one only
+// catches a step that hangs for a reason nobody foresaw.
+setDefaultTimeout(30_000);
+
+export const REQUIREMENT_TAG = '@req:';
+
+Before(async function (this: ConformanceWorld, { pickle }) {
+  this.requirements = pickle.tags
+    .map((tag) => tag.name)
+    .filter((name) => name.startsWith(REQUIREMENT_TAG))
+    .map((name) => name.slice(REQUIREMENT_TAG.length));
+  const env = await ensureSimulatedWorld(this.parameters.fixturesDir);
+  env.resetPolicy();
+});
+
+After(async function (this: ConformanceWorld) {
+  const policy = this.env.policy;
+  try {
+    const log = await this.clientLog();
+    if (log.length > 0) this.attach(log.join('\n'), { mediaType: 'text/plain', fileName: 'client.log' });
+    if (policy.requests.length > 0) {
+      this.attach(JSON.stringify(policy.requests, null, 2), {
+        mediaType: 'application/json',
+        fileName: 'policy-api-requests.json',
+      });
+    }
+  } finally {
+    await this.dispose();
+  }
+  const [unhandled] = policy.unhandled;
+  if (unhandled) {
+    throw new Error(
+      `the client called ${unhandled.method} ${unhandled.path}, which is not part of the policy API` +
+        (policy.unhandled.length > 1 ? ` (and ${policy.unhandled.length - 1} more unknown calls)` : ''),
+    );
+  }
+});
+
+AfterAll(async () => {
+  await stopSimulatedWorld();
+});

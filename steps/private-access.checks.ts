@@ -1,0 +1,135 @@
+/** Checks of what the Private Access window shows. */
+import { describeView } from '../src/drivers/describe.ts';
+import type { ClientView } from '../src/drivers/types.ts';
+import { ClientActionError } from '../src/verdict.ts';
+import { check, unmet } from './check.ts';
+import type { ConformanceWorld } from './world.ts';
+
+const ADD_PARTNER_TENANT = 'Add Partner Tenant';
+
+/**
+ * The Private Access window, for checks of what it contains: when it is not open, the flow was
+ * stopped before the behaviour under test (blocked), and "not shown" must not pass by default.
+ */
+export async function privateAccessWindow(world: ConformanceWorld): Promise<ClientView> {
+  const view = await world.settle((v) => v.window === 'private-access', 'the Private Access window');
+  if (view.window !== 'private-access') {
+    throw new ClientActionError(`the Private Access window is not open; ${describeView(view)}`);
+  }
+  return view;
+}
+
+check(
+  'the Private Access window appears',
+  ['PA-OPEN'],
+  'the Private Access window to open',
+  async function () {
+    const view = await this.settle((v) => v.window === 'private-access', 'the Private Access window');
+    if (view.window !== 'private-access') unmet(`the client shows ${describeView(view)}`);
+    if (view.title !== 'Private Access') unmet(`the window is titled "${view.title}"`);
+  },
+);
+
+check(
+  "the Private Access window lists my organisation's tenant {string} with ZPA on",
+  ['PA-OPEN'],
+  (tenant) => `the Private Access window to list the organisation's tenant "${tenant}" with ZPA on`,
+  async function (tenant: string) {
+    const view = await this.settle((v) => v.window === 'private-access', 'the Private Access window');
+    const main = view.tenants.find((t) => t.role === 'main');
+    if (!main) unmet(`it lists no tenant of the organisation; ${describeView(view)}`);
+    if (main.name !== tenant) unmet(`the organisation's tenant is listed as "${main.name}"`);
+    if (main.zpa !== 'on') unmet(`ZPA is ${main.zpa} for it`);
+  },
+);
+
+check(
+  'the Private Access window shows the Add Partner Tenant link',
+  ['PRE-ORG', 'PRE-PROFILE', 'PRE-LEGACY'],
+  'the Add Partner Tenant link in the Private Access window',
+  async function () {
+    const view = await privateAccessWindow(this);
+    if (!view.controls.includes(ADD_PARTNER_TENANT)) unmet(`there is no such link; ${describeView(view)}`);
+  },
+);
+
+check(
+  'the Private Access window does not show the Add Partner Tenant link',
+  ['PRE-ORG', 'PRE-PROFILE', 'PRE-LEGACY'],
+  'no Add Partner Tenant link in the Private Access window',
+  async function () {
+    const view = await privateAccessWindow(this);
+    if (view.controls.includes(ADD_PARTNER_TENANT)) unmet(`the link is there; ${describeView(view)}`);
+  },
+);
+
+check(
+  'the Private Access window shows only the Add Partner Tenant link and information about the partner tenant',
+  ['PA-ZIA-ONLY'],
+  'only the Add Partner Tenant link and information about the partner tenant',
+  async function () {
+    const view = await privateAccessWindow(this);
+    if (view.tenants.length > 0) unmet(`it lists tenants; ${describeView(view)}`);
+    if (!view.controls.includes(ADD_PARTNER_TENANT))
+      unmet(`there is no Add Partner Tenant link; ${describeView(view)}`);
+    const extra = view.controls.filter((c) => c !== ADD_PARTNER_TENANT && c !== 'Close');
+    if (extra.length > 0) unmet(`it also offers ${extra.join(', ')}`);
+    if (!view.info.some((text) => /partner/i.test(text))) {
+      unmet(
+        `it shows no information about the partner tenant (information shown: ${view.info.join(' | ') || 'none'})`,
+      );
+    }
+  },
+);
+
+// Which tenant has ZPA on right after the login is EX-PARTNER-OFF-MAIN's business, not this check's.
+check(
+  'the Private Access window lists the partner tenant {string}',
+  ['PRE-ZIA', 'PRE-PARTNER-SPECIFIC'],
+  (tenant) => `the partner tenant "${tenant}" to be added to the Private Access window`,
+  async function (tenant: string) {
+    const listed = (v: ClientView) =>
+      v.window === 'private-access' && v.tenants.some((t) => t.name === tenant);
+    const view = await this.settle(listed, `the partner tenant ${tenant} in the Private Access window`);
+    const partner = view.tenants.find((t) => t.role === 'partner' && t.name === tenant);
+    if (view.window !== 'private-access' || !partner) unmet(`the client shows ${describeView(view)}`);
+  },
+);
+
+check(
+  'the partner tenant {string} is still listed',
+  ['PERSIST', 'PERSIST-RESTART'],
+  (tenant) => `the partner tenant "${tenant}" to remain in the Private Access window`,
+  async function (tenant: string) {
+    const view = await privateAccessWindow(this);
+    if (!view.tenants.some((t) => t.role === 'partner' && t.name === tenant)) {
+      unmet(`it is gone; ${describeView(view)}`);
+    }
+  },
+);
+
+check(
+  'the partner tenant {string} is not listed and ZPA is still on for my organisation',
+  ['PRE-PARTNER', 'PRE-PARTNER-SPECIFIC', 'PRE-DOMAIN', 'FAIL-NO-CHANGE'],
+  (tenant) => `no partner tenant "${tenant}" and ZPA still on for the organisation's tenant`,
+  async function (tenant: string) {
+    const view = await privateAccessWindow(this);
+    if (view.tenants.some((t) => t.name === tenant)) unmet(`it is listed; ${describeView(view)}`);
+    const main = view.tenants.find((t) => t.role === 'main');
+    if (!main) unmet(`the organisation's tenant is no longer listed; ${describeView(view)}`);
+    if (main.zpa !== 'on') unmet(`ZPA is ${main.zpa} for ${main.name}`);
+    const enrolled = this.device()?.partnerTenantIds ?? [];
+    if (enrolled.length > 0)
+      unmet(`the client enrolled the device in ${enrolled.join(', ')} with the policy API`);
+  },
+);
+
+check(
+  'the client shows an error',
+  ['PRE-PARTNER', 'PRE-PARTNER-SPECIFIC', 'FAIL-NO-CHANGE'],
+  'a visible error in the client',
+  async function () {
+    const view = await this.settle((v) => Boolean(v.error), 'an error in the client');
+    if (!view.error) unmet(`no error is shown; ${describeView(view)}`);
+  },
+);

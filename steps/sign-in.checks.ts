@@ -1,0 +1,53 @@
+/** Checks of the identity-provider step and of what the client shows after it. */
+import { describeView } from '../src/drivers/describe.ts';
+import { check, unmet } from './check.ts';
+
+check(
+  'the identity provider page for the partner organisation {string} appears',
+  ['IDP-PARTNER'],
+  (organisation) => `the identity provider page of ${organisation} after Submit`,
+  async function (organisation: string) {
+    const page = await this.signInPage();
+    if (!page)
+      unmet(`no identity provider page appeared; the client shows ${describeView(await this.view())}`);
+    const idp = this.env.identityProviders.get(this.organisationNamed(organisation).id);
+    if (page.organisation !== organisation || page.origin !== idp?.origin) {
+      unmet(`the page that appeared is ${page.organisation}'s (${page.url})`);
+    }
+    if (!page.fields.includes('Username') || !page.fields.includes('Password')) {
+      unmet(`the page asks for ${page.fields.join(', ') || 'nothing'}`);
+    }
+  },
+);
+
+check(
+  'the identity provider page shows {string}',
+  ['FAIL-NO-CHANGE'],
+  (text) => `the identity provider page to stay open with "${text}"`,
+  async function (text: string) {
+    const page = await this.signInPage();
+    if (!page) unmet('no identity provider page is open');
+    if (page.error !== text) unmet(`it shows ${page.error ? `"${page.error}"` : 'no error'} (${page.url})`);
+    const view = await this.view();
+    if (view.window !== 'authentication')
+      unmet(`the client closed its authentication window: ${describeView(view)}`);
+  },
+);
+
+check(
+  "the Private Access window reappears and displays both my organisation's tenant {string} and the partner tenant {string}",
+  ['IDP-RETURN'],
+  (main, partner) => `the Private Access window to reappear with "${main}" and "${partner}"`,
+  async function (main: string, partner: string) {
+    const view = await this.settle(
+      (v) => v.window === 'private-access' && v.tenants.some((t) => t.name === partner),
+      'the Private Access window with the partner tenant',
+    );
+    if (view.window !== 'private-access') unmet(`the client shows ${describeView(view)}`);
+    const names = view.tenants.map((t) => `${t.name} (${t.role})`);
+    if (!view.tenants.some((t) => t.role === 'main' && t.name === main))
+      unmet(`it lists ${names.join(', ')}`);
+    if (!view.tenants.some((t) => t.role === 'partner' && t.name === partner))
+      unmet(`it lists ${names.join(', ')}`);
+  },
+);

@@ -1,0 +1,36 @@
+/** The identity-provider step, done by the harness's user agent as the person at the keyboard. */
+import { When } from '@cucumber/cucumber';
+import { ClientActionError } from '../src/verdict.ts';
+import type { ConformanceWorld } from './world.ts';
+
+When('I enter my credentials for the partner tenant and log in', async function (this: ConformanceWorld) {
+  await this.requireSignInPage();
+  const username = this.partnerUsername;
+  if (!username) throw new Error('no username was entered for the partner tenant before signing in');
+  const result = await this.userAgent.signIn({ username, password: this.findUser(username).password });
+  if (result.kind === 'page') {
+    this.showPage(result.page);
+    throw new ClientActionError(
+      `the identity provider at ${result.page.origin} did not accept ${username}: ${result.page.error ?? 'no error shown'}`,
+    );
+  }
+});
+
+When('I enter a wrong password for the partner tenant and log in', async function (this: ConformanceWorld) {
+  await this.requireSignInPage();
+  const username = this.partnerUsername;
+  if (!username) throw new Error('no username was entered for the partner tenant before signing in');
+  const result = await this.userAgent.signIn({
+    username,
+    password: `wrong-${this.findUser(username).password}`,
+  });
+  if (result.kind === 'redirected') {
+    throw new Error(`the identity provider accepted a wrong password for ${username}`);
+  }
+  this.showPage(result.page);
+});
+
+When('I cancel the sign-in on the identity provider page', async function (this: ConformanceWorld) {
+  await this.requireSignInPage();
+  await this.userAgent.cancel();
+});

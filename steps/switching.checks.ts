@@ -1,0 +1,63 @@
+/** Checks of which tenant has ZPA on, in the window and in the tunnels the client asked for. */
+import { describeView } from '../src/drivers/describe.ts';
+import type { ClientView, TenantView } from '../src/drivers/types.ts';
+import { check, unmet } from './check.ts';
+import { privateAccessWindow } from './private-access.checks.ts';
+
+function tenant(view: ClientView, role: TenantView['role'], name?: string): TenantView {
+  const found = view.tenants.find((t) => t.role === role && (name === undefined || t.name === name));
+  if (!found) unmet(`no ${role} tenant${name ? ` "${name}"` : ''} is listed; ${describeView(view)}`);
+  return found;
+}
+
+function expectZpa(view: ClientView, on: TenantView, off: TenantView): void {
+  if (on.zpa !== 'on' || off.zpa !== 'off') unmet(`the window shows ${describeView(view)}`);
+}
+
+check(
+  'ZPA access to my organisation is turned off and the partner tenant {string} is on',
+  ['EX-PARTNER-OFF-MAIN'],
+  (partner) => `ZPA off for the organisation's tenant and on for "${partner}" right after the partner login`,
+  async function (partner: string) {
+    const view = await privateAccessWindow(this);
+    expectZpa(view, tenant(view, 'partner', partner), tenant(view, 'main'));
+  },
+);
+
+check(
+  'ZPA is on for the main tenant and off for the partner tenant {string}',
+  ['EX-MAIN-ON'],
+  (partner) => `ZPA on for the main tenant and off for "${partner}" after Turn On for the main tenant`,
+  async function (partner: string) {
+    const view = await privateAccessWindow(this);
+    expectZpa(view, tenant(view, 'main'), tenant(view, 'partner', partner));
+  },
+);
+
+check(
+  'ZPA is on for the partner tenant {string} and off for the main tenant',
+  ['EX-PARTNER-ON'],
+  (partner) => `ZPA on for "${partner}" and off for the main tenant after Turn On for the partner tenant`,
+  async function (partner: string) {
+    const view = await privateAccessWindow(this);
+    expectZpa(view, tenant(view, 'partner', partner), tenant(view, 'main'));
+  },
+);
+
+check(
+  'at no moment was ZPA on for more than one tenant',
+  ['EX-ONE-ACTIVE'],
+  'ZPA on for at most one tenant, in the window and in the tunnel requests, at every moment',
+  async function () {
+    const view = await this.view();
+    const on = view.tenants.filter((t) => t.zpa === 'on');
+    if (on.length > 1) unmet(`the window shows ZPA on for ${on.map((t) => t.name).join(' and ')}`);
+    const overlap = this.tunnelLog().find((entry) => entry.active.length > 1);
+    if (overlap) {
+      unmet(
+        `the client asked for tunnel ${overlap.tenantId} ${overlap.state} while ${overlap.active.join(' and ')} were on ` +
+          `(tunnel change #${overlap.seq} at the policy API)`,
+      );
+    }
+  },
+);

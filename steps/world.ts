@@ -1,0 +1,163 @@
+import { type IWorldOptions, setWorldConstructor, World } from '@cucumber/cucumber';
+import type { Device, TunnelLogEntry } from '../mocks/policy/state.ts';
+import { HttpUserAgent } from '../src/agents/http-user-agent.ts';
+import type { SignInPage, UserAgent } from '../src/agents/types.ts';
+import { createDriver } from '../src/drivers/index.ts';
+import type { ClientDriver, ClientView } from '../src/drivers/types.ts';
+import type { SimulatedWorld } from '../src/environment/simulated-world.ts';
+import type { Organisation, Platform, User } from '../src/fixtures/types.ts';
+import { ClientActionError } from '../src/verdict.ts';
+import { simulatedWorld } from './environment.ts';
+
+/** What the run passes every scenario (JSON: it crosses to parallel workers). */
+export interface RunParameters {
+  platform: Platform;
+  clientVersion: string;
+  /** Driver name, e.g. "reference". */
+  client: string;
+  defect?: string;
+  fixturesDir: string;
+}
+
+export class ConformanceWorld extends World<RunParameters> {
+  /** Requirement ids this scenario covers (its @req: tags). */
+  requirements: string[] = [];
+  private session: ClientDriver | undefined;
+  private agent: UserAgent | undefined;
+  private page: SignInPage | undefined;
+  /** The own-organisation user the client is enrolled as. */
+  user: User | undefined;
+  /** The username last entered for the partner tenant. */
+  partnerUsername: string | undefined;
+
+  constructor(options: IWorldOptions<RunParameters>) {
+    super(options);
+  }
+
+  get env(): SimulatedWorld {
+    return simulatedWorld();
+  }
+
+  get driver(): ClientDriver {
+    if (!this.session)
+      throw new Error(
+        'no client is running: a step "Zscaler Client Connector ... is enrolled as" must come first',
+      );
+    return this.session;
+  }
+
+  get userAgent(): UserAgent {
+    this.agent ??= new HttpUserAgent();
+    return this.agent;
+  }
+
+  async startClient(username: string): Promise<void> {
+    this.user = this.findUser(username);
+    this.session = createDriver(this.parameters.client);
+    await this.session.start({
+      platform: this.parameters.platform,
+      clientVersion: this.parameters.clientVersion,
+      policyApiUrl: this.env.policyApiUrl,
+      username,
+      ...(this.parameters.defect ? { defect: this.parameters.defect } : {}),
+    });
+  }
+
+  view(): Promise<ClientView> {
+    return this.driver.view();
+  }
+
+  /** Click a control the open window must offer; ClientActionError (blocked) when it does not. */
+  async click(control: string, tenant?: string): Promise<void> {
+    await this.driver.act({ type: 'click', control, ...(tenant ? { tenant } : {}) });
+  }
+
+  organisationNamed(name: string): Organisation {
+    const organisation = this.env.policy.organisations.find((o) => o.name === name);
+    if (!organisation) {
+      const known = this.env.policy.organisations.map((o) => o.name).join(', ');
+      throw new Error(`no organisation named "${name}" in the fixtures (known: ${known})`);
+    }
+    return organisation;
+  }
+
+  organisationOf(username: string): Organisation {
+    const domain = username.split('@')[1];
+    const organisation = this.env.policy.organisations.find((o) => o.domain === domain);
+    if (!organisation) throw new Error(`no organisation in the fixtures has the domain of "${username}"`);
+    return organisation;
+  }
+
+  findUser(username: string): User {
+    const user = this.organisationOf(username).users.find((u) => u.username === username);
+    if (!user) throw new Error(`no user "${username}" in the fixtures`);
+    return user;
+  }
+
+  /**
+   * The identity provider page the client opened: waits for the client's authentication window and
+   * opens its URL in the user agent, once.
+   */
+  async signInPage(): Promise<SignInPage | undefined> {
+    if (this.page) return this.page;
+    const view = await this.driver.waitForView((v) => v.window === 'authentication' || Boolean(v.error), {
+      description: 'the authentication window (or an error) after Submit',
+    });
+    if (view.window !== 'authentication' || !view.authorizationUrl) return undefined;
+    this.page = await this.userAgent.open(view.authorizationUrl);
+    return this.page;
+  }
+
+  /** The sign-in page, or ClientActionError when the client opened none (for steps that act on it). */
+  async requireSignInPage(): Promise<SignInPage> {
+    const page = await this.signInPage();
+    if (!page) throw new ClientActionError('the client opened no authentication window after Submit');
+    return page;
+  }
+
+  /** Remember the page the user agent shows now (after a failed sign-in, for example). */
+  showPage(page: SignInPage): void {
+    this.page = page;
+  }
+
+  /**
+   * Wait until the client shows what `predicate` accepts and return that view; when it does not
+   * within `timeoutMs`, return what it shows instead, for the check to judge.
+   */
+  async settle(
+    predicate: (view: ClientView) => boolean,
+    description: string,
+    timeoutMs = 3_000,
+  ): Promise<ClientView> {
+    try {
+      return await this.driver.waitForView(predicate, { description, timeoutMs });
+    } catch (error) {
+      if (error instanceof ClientActionError) throw error;
+      return this.driver.view();
+    }
+  }
+
+  /** The policy API's record of the enrolled user's device (the latest, when enrolled twice). */
+  device(): Device | undefined {
+    const username = this.user?.username;
+    return [...this.env.policy.devices.values()].findLast((d) => d.username === username);
+  }
+
+  /** The tunnel changes the enrolled user's client asked the policy API for, in order. */
+  tunnelLog(): TunnelLogEntry[] {
+    const token = this.device()?.token;
+    return this.env.policy.tunnelLog.filter((entry) => entry.deviceToken === token);
+  }
+
+  /** The client's log so far; empty when no client was started. */
+  async clientLog(): Promise<string[]> {
+    return this.session ? (await this.session.evidence()).log : [];
+  }
+
+  async dispose(): Promise<void> {
+    await this.agent?.close();
+    await this.session?.stop();
+  }
+}
+
+setWorldConstructor(ConformanceWorld);

@@ -1,0 +1,1183 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import {
+  compareVersions,
+  DEFECTS,
+  type DefectName,
+  effectivePartnerLogin,
+  type PolicyApi,
+  PolicyApiError,
+  ReferenceClient,
+  type SignInFactory,
+  type SignInRequest,
+} from '../client/index.ts';
+import { type RunningIdentityProvider, startIdentityProvider } from '../mocks/idp/identity-provider.ts';
+import type {
+  DeviceResponse,
+  EnrolRequest,
+  PartnerEnrolRequest,
+  PartnerLoginPolicy,
+  PartnerLookupRequest,
+  TenantInfo,
+  TunnelState,
+} from '../mocks/policy/contract.ts';
+import { createPolicyHandlers } from '../mocks/policy/handlers.ts';
+import { servePolicyApi } from '../mocks/policy/http-listener.ts';
+import { createPolicyState } from '../mocks/policy/state.ts';
+import { HttpUserAgent } from '../src/agents/http-user-agent.ts';
+import { InProcessDriver } from '../src/drivers/in-process.ts';
+import { createDriver } from '../src/drivers/index.ts';
+import type { ClientView } from '../src/drivers/types.ts';
+import { loadFixtures } from '../src/fixtures/load.ts';
+import type { Platform } from '../src/fixtures/types.ts';
+import { ClientActionError } from '../src/verdict.ts';
+
+// ---- a small world: the user's organisation (Acme) and two partners ----
+
+const ACME: TenantInfo = {
+  id: 'tenant-acme',
+  name: 'Acme Corp',
+  domain: 'acme.example',
+  cloud: 'zscalerthree.net',
+  idp: { issuer: 'http://idp.acme.test/oauth2/default', clientId: 'ccc' },
+};
+const GLOBEX: TenantInfo = {
+  id: 'tenant-globex',
+  name: 'Globex Corporation',
+  domain: 'globex.example',
+  cloud: 'zscalertwo.net',
+  idp: { issuer: 'http://idp.globex.test/oauth2/default', clientId: 'ccc' },
+};
+const INITECH: TenantInfo = {
+  id: 'tenant-initech',
+  name: 'Initech',
+  domain: 'initech.example',
+  cloud: 'zscaler.net',
+  idp: { issuer: 'http://idp.initech.test/oauth2/default', clientId: 'ccc' },
+};
+const PARTNERS = [GLOBEX, INITECH];
+const GLOBEX_USER = 'pat@globex.example';
+
+type Policy = PartnerLoginPolicy;
+const followGlobal = (global: boolean): Policy => ({
+  global: { allowUsersToLoginToOtherTenants: global },
+  appProfile: { name: 'Default', followGlobal: true, partnerDomains: [] },
+});
+const ownSetting = (global: boolean, allow: boolean, domains: TenantInfo[] = []): Policy => ({
+  global: { allowUsersToLoginToOtherTenants: global },
+  appProfile: {
+    name: 'Engineering',
+    followGlobal: false,
+    allowUsersToLoginToOtherTenants: allow,
+    partnerDomains: domains.map((tenant) => ({ domain: tenant.domain, tenantName: tenant.name })),
+  },
+});
+
+interface WorldOptions {
+  policy?: Policy;
+  zpa?: boolean;
+  lookupError?: PolicyApiError;
+  enrolPartnerError?: PolicyApiError;
+}
+
+/** The policy API as the client sees it, recording each call; tunnels tracked to catch overlaps. */
+class StubPolicyApi implements PolicyApi {
+  readonly calls: string[] = [];
+  readonly lookups: PartnerLookupRequest[] = [];
+  readonly partnerEnrolments: PartnerEnrolRequest[] = [];
+  readonly tunnels = new Map<string, TunnelState>();
+  mostTunnelsOnAtOnce = 0;
+  readonly #device: DeviceResponse;
+  readonly #world: WorldOptions;
+
+  constructor(world: WorldOptions) {
+    this.#world = world;
+    this.#device = {
+      deviceToken: 'device-token-1',
+      user: { username: 'alex@acme.example', displayName: 'Alex' },
+      tenant: ACME,
+      services: { zpa: world.zpa ?? true, zia: true },
+      partnerLogin: world.policy ?? followGlobal(true),
+    };
+  }
+
+  async enrolDevice(request: EnrolRequest): Promise<DeviceResponse> {
+    this.calls.push(`POST /devices ${request.platform} ${request.clientVersion}`);
+    return structuredClone(this.#device);
+  }
+
+  async currentDevice(deviceToken: string): Promise<DeviceResponse> {
+    this.calls.push(`GET /devices/current ${deviceToken}`);
+    return structuredClone(this.#device);
+  }
+
+  async lookupPartner(request: PartnerLookupRequest) {
+    this.calls.push(`POST /partner-tenants/lookup ${request.username}`);
+    this.lookups.push(request);
+    if (this.#world.lookupError) throw this.#world.lookupError;
+    const domain = request.username.split('@')[1]?.toLowerCase();
+    const tenant = PARTNERS.find((candidate) => candidate.domain === domain);
+    if (tenant === undefined)
+      throw new PolicyApiError(404, 42029, `the domain "${domain}" is not recognised`);
+    return { tenant };
+  }
+
+  async enrolPartner(request: PartnerEnrolRequest) {
+    this.calls.push(`POST /partner-tenants ${request.tenantId}`);
+    this.partnerEnrolments.push(request);
+    if (this.#world.enrolPartnerError) throw this.#world.enrolPartnerError;
+    const tenant = PARTNERS.find((candidate) => candidate.id === request.tenantId);
+    if (tenant === undefined) throw new PolicyApiError(404, 'UNKNOWN_TENANT', 'no such tenant');
+    return { tenant };
+  }
+
+  async setTunnel(tenantId: string, state: TunnelState) {
+    this.calls.push(`PUT ${tenantId} ${state}`);
+    this.tunnels.set(tenantId, state);
+    const on = [...this.tunnels.values()].filter((value) => value === 'on').length;
+    this.mostTunnelsOnAtOnce = Math.max(this.mostTunnelsOnAtOnce, on);
+    return { tenantId, state };
+  }
+
+  tunnelCalls(): string[] {
+    return this.calls.filter((call) => call.startsWith('PUT '));
+  }
+}
+
+/** Stands in for the identity provider: checks the state and code the loopback callback carries. */
+function stubSignIn(requests: SignInRequest[]): SignInFactory {
+  return async (request) => {
+    requests.push(request);
+    const state = `state-${requests.length}`;
+    const url = new URL(`${request.issuer}/v1/authorize`);
+    url.search = new URLSearchParams({
+      client_id: request.clientId,
+      redirect_uri: request.redirectUri,
+      state,
+      login_hint: request.loginHint,
+    }).toString();
+    return {
+      authorizationUrl: url.href,
+      async complete(callbackUrl) {
+        if (callbackUrl.searchParams.get('state') !== state) throw new Error('the state does not match');
+        const code = callbackUrl.searchParams.get('code');
+        if (code === 'expired') throw new Error('invalid_grant (the authorization code expired)');
+        return `id-token-from-${request.issuer}`;
+      },
+    };
+  };
+}
+
+const dataDirs: string[] = [];
+const sessions: Session[] = [];
+after(async () => {
+  await Promise.all(sessions.map((session) => session.client.quit()));
+  await Promise.all(dataDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+interface Session {
+  client: ReferenceClient;
+  api: StubPolicyApi;
+  signIns: SignInRequest[];
+  log: string[];
+  dataDir: string;
+  restart(): Promise<ReferenceClient>;
+}
+
+async function startSession(
+  options: { platform?: Platform; version?: string; defect?: DefectName } & WorldOptions = {},
+): Promise<Session> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'ccc-test-'));
+  dataDirs.push(dataDir);
+  const api = new StubPolicyApi(options);
+  const signIns: SignInRequest[] = [];
+  const log: string[] = [];
+  const start = () =>
+    ReferenceClient.start(
+      {
+        platform: options.platform ?? 'windows',
+        clientVersion: options.version ?? '4.7',
+        policyApiUrl: 'http://policy.test',
+        username: 'alex@acme.example',
+        dataDir,
+        defect: options.defect,
+        log: (line) => log.push(line),
+      },
+      { policyApi: () => api, signIn: stubSignIn(signIns) },
+    );
+  const session: Session = {
+    client: await start(),
+    api,
+    signIns,
+    log,
+    dataDir,
+    async restart() {
+      await session.client.quit();
+      session.client = await start();
+      return session.client;
+    },
+  };
+  sessions.push(session);
+  return session;
+}
+
+const click = (client: ReferenceClient, control: string, tenant?: string) =>
+  client.act(tenant === undefined ? { type: 'click', control } : { type: 'click', control, tenant });
+
+async function openAddTenant(client: ReferenceClient): Promise<void> {
+  await click(client, 'Private Access');
+  await click(client, 'Add Partner Tenant');
+}
+
+async function submitUsername(client: ReferenceClient, username: string, button = 'Submit'): Promise<void> {
+  await client.act({ type: 'fill', field: 'Username', value: username });
+  await click(client, button);
+}
+
+/** What the browser does after the IdP: follow the redirect to the client's loopback listener. */
+async function redirectBack(
+  view: ClientView,
+  params: Record<string, string>,
+): Promise<{ status: number; text: string }> {
+  assert.ok(view.authorizationUrl, `no authorization URL in the ${view.title} window`);
+  const authorization = new URL(view.authorizationUrl);
+  const callback = new URL(authorization.searchParams.get('redirect_uri') ?? '');
+  callback.searchParams.set('state', authorization.searchParams.get('state') ?? '');
+  for (const [name, value] of Object.entries(params)) callback.searchParams.set(name, value);
+  const response = await fetch(callback);
+  return { status: response.status, text: await response.text() };
+}
+
+/** Username flow for Globex up to and including the IdP's redirect back with a code. */
+async function addGlobex(session: Session): Promise<{ status: number; text: string }> {
+  await openAddTenant(session.client);
+  await submitUsername(session.client, GLOBEX_USER);
+  return redirectBack(session.client.view(), { code: 'good' });
+}
+
+const tenantStates = (view: ClientView) => view.tenants.map((tenant) => `${tenant.name}: ${tenant.zpa}`);
+
+async function rejectsWith(promise: Promise<unknown>, message: string | RegExp): Promise<void> {
+  await assert.rejects(promise, (error: unknown) => {
+    assert.ok(error instanceof ClientActionError, `expected a ClientActionError, got ${String(error)}`);
+    if (typeof message === 'string') assert.equal(error.message, message);
+    else assert.match(error.message, message);
+    return true;
+  });
+}
+
+// ---- tests ----
+
+describe('client versions', () => {
+  it('compares dotted versions numerically', () => {
+    assert.equal(compareVersions('4.10', '4.9'), 1);
+    assert.equal(compareVersions('4.6', '4.6.0'), 0);
+    assert.equal(compareVersions('4.5.2', '4.6'), -1);
+  });
+
+  it('refuses a version that is not dotted numbers', async () => {
+    await assert.rejects(startSession({ version: '4.x' }), /"4\.x" is not a client version/);
+  });
+});
+
+describe('effective partner-login policy', () => {
+  const targets: Array<[Platform, string]> = [
+    ['windows', '4.5'],
+    ['windows', '4.6'],
+    ['windows', '4.7'],
+    ['macos', '4.7'],
+  ];
+  const cases: Array<{ name: string; policy: Policy; allowed: boolean[]; selection: boolean[] }> = [
+    {
+      name: 'follow global, on',
+      policy: followGlobal(true),
+      allowed: [true, true, true, true],
+      selection: [false, false, false, false],
+    },
+    {
+      name: 'follow global, off',
+      policy: followGlobal(false),
+      allowed: [false, false, false, false],
+      selection: [false, false, false, false],
+    },
+    {
+      name: 'own allow, global off',
+      policy: ownSetting(false, true),
+      allowed: [false, true, true, false],
+      selection: [false, false, false, false],
+    },
+    {
+      name: 'own deny, global on',
+      policy: ownSetting(true, false),
+      allowed: [true, false, false, true],
+      selection: [false, false, false, false],
+    },
+    {
+      name: 'own allow with domains, global off',
+      policy: ownSetting(false, true, [GLOBEX]),
+      allowed: [false, true, true, false],
+      selection: [false, true, true, false],
+    },
+    {
+      name: 'own allow with domains, global on',
+      policy: ownSetting(true, true, [GLOBEX]),
+      allowed: [true, true, true, true],
+      selection: [false, true, true, false],
+    },
+    {
+      name: 'own deny with domains, global on',
+      policy: ownSetting(true, false, [GLOBEX]),
+      allowed: [true, false, false, true],
+      selection: [false, false, false, false],
+    },
+  ];
+  for (const { name, policy, allowed, selection } of cases) {
+    it(name, () => {
+      const actual = targets.map(([platform, version]) => effectivePartnerLogin(platform, version, policy));
+      assert.deepEqual(
+        actual.map((effective) => effective.allowed),
+        allowed,
+        'allowed',
+      );
+      assert.deepEqual(
+        actual.map((effective) => effective.showLink),
+        allowed,
+        'Add Partner Tenant shown',
+      );
+      assert.deepEqual(
+        actual.map((effective) => effective.selection),
+        selection,
+        'selection form',
+      );
+    });
+  }
+
+  it('shows the link and the selection form in the client as the policy decides', async () => {
+    const win46 = await startSession({ version: '4.6', policy: ownSetting(false, true, [GLOBEX, INITECH]) });
+    await openAddTenant(win46.client);
+    const selectionView = win46.client.view();
+    assert.deepEqual(selectionView.options, ['Globex Corporation', 'Initech']);
+    assert.deepEqual(selectionView.controls, ['Connect', 'Cancel']);
+    assert.deepEqual(selectionView.fields, []);
+
+    const win45 = await startSession({ version: '4.5', policy: ownSetting(false, true, [GLOBEX]) });
+    await click(win45.client, 'Private Access');
+    assert.deepEqual(win45.client.view().controls, ['Close']);
+
+    const mac = await startSession({ platform: 'macos', policy: ownSetting(true, true, [GLOBEX]) });
+    await openAddTenant(mac.client);
+    assert.deepEqual(mac.client.view().fields, ['Username']);
+    assert.deepEqual(mac.client.view().options, []);
+  });
+});
+
+describe('windows and enrolment', () => {
+  it('enrols, turns its own tenant on and opens on the main window', async () => {
+    const { client, api } = await startSession();
+    assert.deepEqual(api.calls, ['POST /devices windows 4.7', 'PUT tenant-acme on']);
+    const view = client.view();
+    assert.equal(view.window, 'main');
+    assert.equal(view.title, 'Zscaler Client Connector');
+    assert.deepEqual(view.controls, ['Private Access', 'Internet Security']);
+    assert.deepEqual(view.tenants, []);
+  });
+
+  it('lists the organisation tenant in Private Access and closes back to main', async () => {
+    const { client } = await startSession();
+    await click(client, 'Private Access');
+    const view = client.view();
+    assert.equal(view.window, 'private-access');
+    assert.equal(view.title, 'Private Access');
+    assert.deepEqual(view.tenants, [
+      { name: 'Acme Corp', role: 'main', zpa: 'on', controls: ['Turn Off'], username: 'alex@acme.example' },
+    ]);
+    assert.deepEqual(view.controls, ['Add Partner Tenant', 'Close']);
+    assert.deepEqual(view.info, []);
+    await click(client, 'Close');
+    assert.equal(client.view().window, 'main');
+  });
+
+  it('hides Add Partner Tenant when the organisation does not allow partner logins', async () => {
+    const { client } = await startSession({ policy: followGlobal(false) });
+    await click(client, 'Private Access');
+    assert.deepEqual(client.view().controls, ['Close']);
+  });
+
+  it('shows a ZIA-only organisation the partner tenant information and no tenant of its own', async () => {
+    const { client, api } = await startSession({ zpa: false });
+    assert.deepEqual(api.tunnelCalls(), []);
+    await click(client, 'Private Access');
+    const view = client.view();
+    assert.deepEqual(view.tenants, []);
+    assert.deepEqual(view.controls, ['Add Partner Tenant', 'Close']);
+    assert.equal(view.info.length, 1);
+    assert.match(view.info[0] ?? '', /^Partner tenants let you access the private applications/);
+  });
+
+  it('lets a ZIA-only organisation add a partner tenant', async () => {
+    const session = await startSession({ zpa: false });
+    const reply = await addGlobex(session);
+    assert.equal(reply.status, 200);
+    assert.deepEqual(tenantStates(session.client.view()), ['Globex Corporation: on']);
+    assert.deepEqual(session.api.tunnelCalls(), ['PUT tenant-globex on']);
+    assert.deepEqual(session.client.view().info.length, 1);
+  });
+
+  it('sends onChange after each state change with a fresh view', async () => {
+    const { client } = await startSession();
+    const seen: string[] = [];
+    const unsubscribe = client.onChange((view) => seen.push(view.window));
+    await click(client, 'Private Access');
+    const view = client.view();
+    view.controls.push('tampered');
+    assert.deepEqual(client.view().controls, ['Add Partner Tenant', 'Close']);
+    unsubscribe();
+    await click(client, 'Close');
+    assert.deepEqual(seen, ['private-access']);
+  });
+});
+
+describe('adding a partner tenant with a username', () => {
+  it('opens the partner identity provider, then lists both tenants with only the partner on', async () => {
+    const session = await startSession();
+    const { client, api, signIns } = session;
+    await openAddTenant(client);
+    const form = client.view();
+    assert.equal(form.window, 'add-tenant');
+    assert.equal(form.title, 'Add Tenant');
+    assert.deepEqual(form.fields, ['Username']);
+    assert.deepEqual(form.controls, ['Submit', 'Cancel']);
+
+    await submitUsername(client, GLOBEX_USER);
+    const signIn = client.view();
+    assert.equal(signIn.window, 'authentication');
+    assert.equal(signIn.title, 'Sign In - Globex Corporation');
+    assert.deepEqual(signIn.controls, ['Cancel']);
+    assert.ok(signIn.authorizationUrl?.startsWith(`${GLOBEX.idp.issuer}/v1/authorize?`));
+    assert.equal(signIns[0]?.loginHint, GLOBEX_USER);
+    assert.match(signIns[0]?.redirectUri ?? '', /^http:\/\/127\.0\.0\.1:\d+\/oauth\/callback$/);
+    assert.deepEqual(api.lookups, [
+      { username: GLOBEX_USER, primaryTenant: { domain: 'acme.example', cloud: 'zscalerthree.net' } },
+    ]);
+
+    const reply = await redirectBack(signIn, { code: 'good' });
+    assert.equal(reply.status, 200);
+    assert.match(reply.text, /You are signed in to Globex Corporation\. You can close this window\./);
+    const view = client.view();
+    assert.equal(view.window, 'private-access');
+    assert.equal(view.error, undefined);
+    assert.deepEqual(view.tenants, [
+      { name: 'Acme Corp', role: 'main', zpa: 'off', controls: ['Turn On'], username: 'alex@acme.example' },
+      {
+        name: 'Globex Corporation',
+        role: 'partner',
+        zpa: 'on',
+        controls: ['Turn Off'],
+        username: GLOBEX_USER,
+      },
+    ]);
+    assert.deepEqual(api.partnerEnrolments, [
+      { tenantId: 'tenant-globex', idToken: `id-token-from-${GLOBEX.idp.issuer}` },
+    ]);
+    assert.deepEqual(api.tunnelCalls(), [
+      'PUT tenant-acme on',
+      'PUT tenant-acme off',
+      'PUT tenant-globex on',
+    ]);
+    assert.equal(api.mostTunnelsOnAtOnce, 1);
+  });
+
+  it('sends the primary tenant only from Windows 4.7 on', async () => {
+    for (const [platform, version, sent] of [
+      ['windows', '4.6', false],
+      ['windows', '4.10', true],
+      ['macos', '4.9', false],
+    ] as const) {
+      const { client, api } = await startSession({ platform, version });
+      await openAddTenant(client);
+      await submitUsername(client, GLOBEX_USER);
+      assert.equal(api.lookups[0]?.primaryTenant !== undefined, sent, `${platform} ${version}`);
+    }
+  });
+
+  it('asks for a username before looking anything up', async () => {
+    const { client, api } = await startSession();
+    await openAddTenant(client);
+    await submitUsername(client, '  ');
+    assert.equal(client.view().error, 'Enter your username.');
+    assert.equal(client.view().window, 'add-tenant');
+    assert.deepEqual(api.lookups, []);
+  });
+
+  it('shows lookup errors in the Add Tenant window', async () => {
+    const unknown = await startSession();
+    await openAddTenant(unknown.client);
+    await submitUsername(unknown.client, 'pat@nowhere.example');
+    assert.equal(unknown.client.view().window, 'add-tenant');
+    assert.equal(unknown.client.view().error, 'Error 42029: the domain "nowhere.example" is not recognised');
+
+    const refused = await startSession({
+      lookupError: new PolicyApiError(
+        403,
+        'PARTNER_LOGIN_NOT_ALLOWED',
+        'Globex Corporation does not allow partner logins',
+      ),
+    });
+    await openAddTenant(refused.client);
+    await submitUsername(refused.client, GLOBEX_USER);
+    assert.equal(
+      refused.client.view().error,
+      'Error PARTNER_LOGIN_NOT_ALLOWED: Globex Corporation does not allow partner logins',
+    );
+    assert.deepEqual(refused.api.tunnelCalls(), ['PUT tenant-acme on']);
+  });
+
+  it('Cancel in Add Tenant goes back to Private Access with nothing changed', async () => {
+    const { client, api } = await startSession();
+    await openAddTenant(client);
+    await click(client, 'Cancel');
+    assert.equal(client.view().window, 'private-access');
+    assert.deepEqual(tenantStates(client.view()), ['Acme Corp: on']);
+    assert.deepEqual(api.lookups, []);
+  });
+
+  it('replaces a partner tenant added again instead of listing it twice', async () => {
+    const session = await startSession();
+    await addGlobex(session);
+    await click(session.client, 'Turn On', 'Acme Corp');
+    await click(session.client, 'Add Partner Tenant');
+    await submitUsername(session.client, 'kim@globex.example');
+    await redirectBack(session.client.view(), { code: 'good' });
+    const view = session.client.view();
+    assert.deepEqual(tenantStates(view), ['Acme Corp: off', 'Globex Corporation: on']);
+    assert.equal(view.tenants[1]?.username, 'kim@globex.example');
+  });
+});
+
+describe('selecting a partner tenant (Windows 4.6+ with partner domains)', () => {
+  const policy = ownSetting(false, true, [GLOBEX, INITECH]);
+
+  it('requires a selection, then asks for the username and checks its domain', async () => {
+    const { client, api } = await startSession({ version: '4.6', policy });
+    await openAddTenant(client);
+    await click(client, 'Connect');
+    assert.equal(client.view().error, 'Select a partner tenant.');
+    await rejectsWith(
+      client.act({ type: 'select', option: 'Umbrella' }),
+      'no option "Umbrella" in the Add Tenant window (offered: Globex Corporation, Initech)',
+    );
+    await client.act({ type: 'select', option: 'Initech' });
+    await click(client, 'Connect');
+    const form = client.view();
+    assert.equal(form.window, 'add-tenant');
+    assert.equal(form.error, undefined);
+    assert.deepEqual(form.fields, ['Username']);
+    assert.deepEqual(form.controls, ['Submit', 'Cancel']);
+    assert.deepEqual(form.options, []);
+
+    await submitUsername(client, GLOBEX_USER);
+    assert.equal(
+      client.view().error,
+      "Error 42035: The username's domain does not match the selected partner tenant.",
+    );
+    assert.deepEqual(api.lookups, []);
+
+    await submitUsername(client, 'sam@Initech.example');
+    assert.equal(client.view().title, 'Sign In - Initech');
+    assert.deepEqual(api.lookups, [{ username: 'sam@Initech.example' }]);
+  });
+
+  it('Cancel from the selection form changes nothing', async () => {
+    const { client } = await startSession({ version: '4.6', policy });
+    await openAddTenant(client);
+    await client.act({ type: 'select', option: 'Globex Corporation' });
+    await click(client, 'Cancel');
+    assert.equal(client.view().window, 'private-access');
+    assert.deepEqual(tenantStates(client.view()), ['Acme Corp: on']);
+  });
+});
+
+describe('failed and cancelled sign-ins', () => {
+  async function startSignIn() {
+    const session = await startSession();
+    await openAddTenant(session.client);
+    await submitUsername(session.client, GLOBEX_USER);
+    return session;
+  }
+
+  it('Cancel in the authentication window closes the listener and changes nothing', async () => {
+    const { client, api } = await startSignIn();
+    const signIn = client.view();
+    await click(client, 'Cancel');
+    const view = client.view();
+    assert.equal(view.window, 'private-access');
+    assert.equal(view.error, 'Sign-in to Globex Corporation was cancelled.');
+    assert.deepEqual(tenantStates(view), ['Acme Corp: on']);
+    assert.deepEqual(api.tunnelCalls(), ['PUT tenant-acme on']);
+    await assert.rejects(redirectBack(signIn, { code: 'late' }), TypeError);
+  });
+
+  it('access_denied from the identity provider is a cancelled sign-in', async () => {
+    const { client, api } = await startSignIn();
+    const reply = await redirectBack(client.view(), {
+      error: 'access_denied',
+      error_description: 'user cancelled',
+    });
+    assert.equal(reply.status, 400);
+    assert.equal(client.view().error, 'Sign-in to Globex Corporation was cancelled.');
+    assert.deepEqual(tenantStates(client.view()), ['Acme Corp: on']);
+    assert.deepEqual(api.partnerEnrolments, []);
+  });
+
+  it('other identity-provider errors are shown with their description', async () => {
+    const { client } = await startSignIn();
+    await redirectBack(client.view(), { error: 'server_error', error_description: 'the IdP is down' });
+    assert.equal(client.view().error, 'Sign-in to Globex Corporation failed: the IdP is down');
+  });
+
+  it('a code that cannot be redeemed fails the sign-in and adds nothing', async () => {
+    const { client, api } = await startSignIn();
+    const reply = await redirectBack(client.view(), { code: 'expired' });
+    assert.match(reply.text, /Sign-in to Globex Corporation failed: invalid_grant/);
+    const view = client.view();
+    assert.equal(view.window, 'private-access');
+    assert.equal(
+      view.error,
+      'Sign-in to Globex Corporation failed: invalid_grant (the authorization code expired)',
+    );
+    assert.deepEqual(tenantStates(view), ['Acme Corp: on']);
+    assert.deepEqual(api.partnerEnrolments, []);
+    assert.deepEqual(api.tunnelCalls(), ['PUT tenant-acme on']);
+  });
+
+  it('a refused partner enrolment fails the sign-in and adds nothing', async () => {
+    const session = await startSession({
+      enrolPartnerError: new PolicyApiError(401, 'INVALID_ID_TOKEN', 'the ID token was refused'),
+    });
+    await addGlobex(session);
+    assert.equal(
+      session.client.view().error,
+      'Sign-in to Globex Corporation failed: Error INVALID_ID_TOKEN: the ID token was refused',
+    );
+    assert.deepEqual(tenantStates(session.client.view()), ['Acme Corp: on']);
+  });
+
+  it('a forged state fails the sign-in', async () => {
+    const { client } = await startSignIn();
+    const view = client.view();
+    const authorization = new URL(view.authorizationUrl ?? '');
+    const callback = new URL(authorization.searchParams.get('redirect_uri') ?? '');
+    callback.search = 'code=good&state=forged';
+    await fetch(callback);
+    assert.equal(client.view().error, 'Sign-in to Globex Corporation failed: the state does not match');
+  });
+
+  it('errors clear when the user leaves the window', async () => {
+    const { client } = await startSignIn();
+    await click(client, 'Cancel');
+    assert.ok(client.view().error);
+    await click(client, 'Close');
+    assert.equal(client.view().error, undefined);
+  });
+});
+
+describe('switching ZPA between tenants', () => {
+  it('Turn On turns every other tenant off first; Turn Off turns one off', async () => {
+    const session = await startSession();
+    const { client, api } = session;
+    await addGlobex(session);
+    await click(client, 'Turn On', 'Acme Corp');
+    assert.deepEqual(tenantStates(client.view()), ['Acme Corp: on', 'Globex Corporation: off']);
+    await click(client, 'Turn On', 'Globex Corporation');
+    assert.deepEqual(tenantStates(client.view()), ['Acme Corp: off', 'Globex Corporation: on']);
+    await click(client, 'Turn Off', 'Globex Corporation');
+    assert.deepEqual(tenantStates(client.view()), ['Acme Corp: off', 'Globex Corporation: off']);
+    assert.deepEqual(api.tunnelCalls().slice(3), [
+      'PUT tenant-globex off',
+      'PUT tenant-acme on',
+      'PUT tenant-acme off',
+      'PUT tenant-globex on',
+      'PUT tenant-globex off',
+    ]);
+    assert.equal(api.mostTunnelsOnAtOnce, 1);
+  });
+});
+
+describe('persistence', () => {
+  it('a restarted client lists the same tenants and states without tunnel calls', async () => {
+    const session = await startSession();
+    await addGlobex(session);
+    await click(session.client, 'Turn On', 'Acme Corp');
+    const callsBefore = session.api.calls.length;
+    const client = await session.restart();
+    assert.deepEqual(session.api.calls.slice(callsBefore), ['GET /devices/current device-token-1']);
+    await click(client, 'Private Access');
+    assert.deepEqual(tenantStates(client.view()), ['Acme Corp: on', 'Globex Corporation: off']);
+    const saved = JSON.parse(await readFile(join(session.dataDir, 'state.json'), 'utf8'));
+    assert.equal(saved.deviceToken, 'device-token-1');
+    assert.equal(saved.mainZpa, 'on');
+    assert.equal(saved.partners[0].tenant.id, 'tenant-globex');
+  });
+
+  it('Close and reopen keeps the partner tenant', async () => {
+    const session = await startSession();
+    await addGlobex(session);
+    await click(session.client, 'Close');
+    await click(session.client, 'Private Access');
+    assert.deepEqual(tenantStates(session.client.view()), ['Acme Corp: off', 'Globex Corporation: on']);
+  });
+});
+
+describe('actions the window does not offer', () => {
+  it('name the control, field, option or tenant, the window and what is offered', async () => {
+    const { client } = await startSession();
+    await rejectsWith(
+      click(client, 'Add Partner Tenant'),
+      'no control "Add Partner Tenant" in the Zscaler Client Connector window (offered: Private Access, Internet Security)',
+    );
+    await openAddTenant(client);
+    await rejectsWith(
+      click(client, 'Connect'),
+      'no control "Connect" in the Add Tenant window (offered: Submit, Cancel)',
+    );
+    await rejectsWith(
+      client.act({ type: 'select', option: 'Globex Corporation' }),
+      'no option "Globex Corporation" in the Add Tenant window (offered: none)',
+    );
+    await click(client, 'Cancel');
+    await rejectsWith(
+      client.act({ type: 'fill', field: 'Username', value: 'x' }),
+      'no field "Username" in the Private Access window (offered: none)',
+    );
+    await rejectsWith(
+      click(client, 'Turn On', 'Globex Corporation'),
+      'no tenant "Globex Corporation" in the Private Access window (listed: Acme Corp)',
+    );
+    await rejectsWith(
+      click(client, 'Turn On', 'Acme Corp'),
+      'no control "Turn On" for tenant "Acme Corp" in the Private Access window (offered: Turn Off)',
+    );
+  });
+
+  it('an unknown defect is refused with the known ones listed', async () => {
+    await assert.rejects(
+      startSession({ defect: 'no-such-defect' as DefectName }),
+      /unknown defect "no-such-defect"; known defects: add-partner-link-ignores-org-setting, .*main-off-after-failed-sign-in/,
+    );
+  });
+
+  it('quit closes the loopback listener', async () => {
+    const { client } = await startSession();
+    await openAddTenant(client);
+    await submitUsername(client, GLOBEX_USER);
+    const signIn = client.view();
+    await client.quit();
+    await assert.rejects(redirectBack(signIn, { code: 'good' }), TypeError);
+    await assert.rejects(click(client, 'Cancel'), /has quit/);
+  });
+});
+
+// ---- defects: each one breaks its behaviour ----
+
+const defectChecks: Record<DefectName, () => Promise<void>> = {
+  'add-partner-link-ignores-org-setting': async () => {
+    const { client } = await startSession({
+      defect: 'add-partner-link-ignores-org-setting',
+      policy: followGlobal(false),
+    });
+    await click(client, 'Private Access');
+    assert.deepEqual(client.view().controls, ['Add Partner Tenant', 'Close']);
+  },
+  'partner-refusal-not-shown': async () => {
+    const session = await startSession({
+      defect: 'partner-refusal-not-shown',
+      lookupError: new PolicyApiError(
+        403,
+        'PARTNER_LOGIN_NOT_ALLOWED',
+        'Globex Corporation does not allow partner logins',
+      ),
+    });
+    await openAddTenant(session.client);
+    await submitUsername(session.client, GLOBEX_USER);
+    assert.equal(session.client.view().window, 'private-access');
+    assert.equal(session.client.view().error, undefined);
+    // Other lookup errors are still shown.
+    await click(session.client, 'Add Partner Tenant');
+    await submitUsername(session.client, '');
+    assert.equal(session.client.view().error, 'Enter your username.');
+  },
+  'primary-tenant-not-sent': async () => {
+    const { client, api } = await startSession({ defect: 'primary-tenant-not-sent', version: '4.7' });
+    await openAddTenant(client);
+    await submitUsername(client, GLOBEX_USER);
+    assert.deepEqual(api.lookups, [{ username: GLOBEX_USER }]);
+    assert.equal(client.view().window, 'authentication');
+  },
+  'profile-allow-setting-ignored': async () => {
+    const denied = await startSession({
+      defect: 'profile-allow-setting-ignored',
+      version: '4.6',
+      policy: ownSetting(true, false),
+    });
+    await click(denied.client, 'Private Access');
+    assert.deepEqual(denied.client.view().controls, ['Add Partner Tenant', 'Close']);
+    const withDomains = await startSession({
+      defect: 'profile-allow-setting-ignored',
+      version: '4.6',
+      policy: ownSetting(true, true, [GLOBEX]),
+    });
+    await openAddTenant(withDomains.client);
+    assert.deepEqual(withDomains.client.view().options, ['Globex Corporation']);
+  },
+  'partner-domain-not-enforced': async () => {
+    const { client, api } = await startSession({
+      defect: 'partner-domain-not-enforced',
+      version: '4.6',
+      policy: ownSetting(false, true, [GLOBEX, INITECH]),
+    });
+    await openAddTenant(client);
+    await client.act({ type: 'select', option: 'Initech' });
+    await click(client, 'Connect');
+    await submitUsername(client, GLOBEX_USER);
+    assert.equal(client.view().error, undefined);
+    assert.equal(client.view().title, 'Sign In - Globex Corporation');
+    assert.deepEqual(api.lookups.length, 1);
+  },
+  'legacy-client-applies-profile-setting': async () => {
+    const legacy = await startSession({
+      defect: 'legacy-client-applies-profile-setting',
+      version: '4.5',
+      policy: ownSetting(false, true, [GLOBEX]),
+    });
+    await openAddTenant(legacy.client);
+    assert.deepEqual(legacy.client.view().fields, ['Username'], 'no selection form on a legacy client');
+    const mac = await startSession({
+      defect: 'legacy-client-applies-profile-setting',
+      platform: 'macos',
+      policy: ownSetting(true, false),
+    });
+    await click(mac.client, 'Private Access');
+    assert.deepEqual(mac.client.view().controls, ['Close']);
+  },
+  'zia-only-refuses-partner-login': async () => {
+    const ziaOnly = await startSession({ defect: 'zia-only-refuses-partner-login', zpa: false });
+    await openAddTenant(ziaOnly.client);
+    await submitUsername(ziaOnly.client, GLOBEX_USER);
+    assert.equal(
+      ziaOnly.client.view().error,
+      'Error 42002: Private Access is not configured for your company.',
+    );
+    assert.deepEqual(ziaOnly.api.lookups, []);
+    const withZpa = await startSession({ defect: 'zia-only-refuses-partner-login' });
+    await addGlobex(withZpa);
+    assert.deepEqual(tenantStates(withZpa.client.view()), ['Acme Corp: off', 'Globex Corporation: on']);
+  },
+  'zia-only-partner-info-missing': async () => {
+    const { client } = await startSession({ defect: 'zia-only-partner-info-missing', zpa: false });
+    await click(client, 'Private Access');
+    assert.deepEqual(client.view().info, []);
+    assert.deepEqual(client.view().controls, ['Add Partner Tenant', 'Close']);
+  },
+  'private-access-does-not-open': async () => {
+    const { client } = await startSession({ defect: 'private-access-does-not-open' });
+    await click(client, 'Private Access');
+    assert.equal(client.view().window, 'main');
+  },
+  'add-partner-link-inert': async () => {
+    const { client } = await startSession({ defect: 'add-partner-link-inert' });
+    await openAddTenant(client);
+    assert.equal(client.view().window, 'private-access');
+  },
+  'username-form-without-submit': async () => {
+    const plain = await startSession({ defect: 'username-form-without-submit' });
+    await openAddTenant(plain.client);
+    assert.deepEqual(plain.client.view().controls, ['Next', 'Cancel']);
+    await rejectsWith(
+      click(plain.client, 'Submit'),
+      'no control "Submit" in the Add Tenant window (offered: Next, Cancel)',
+    );
+    await submitUsername(plain.client, GLOBEX_USER, 'Next');
+    assert.equal(plain.client.view().window, 'authentication');
+    const selecting = await startSession({
+      defect: 'username-form-without-submit',
+      version: '4.6',
+      policy: ownSetting(false, true, [GLOBEX]),
+    });
+    await openAddTenant(selecting.client);
+    await selecting.client.act({ type: 'select', option: 'Globex Corporation' });
+    await click(selecting.client, 'Connect');
+    assert.deepEqual(selecting.client.view().controls, ['Submit', 'Cancel']);
+  },
+  'selection-without-connect': async () => {
+    const { client } = await startSession({
+      defect: 'selection-without-connect',
+      version: '4.6',
+      policy: ownSetting(false, true, [GLOBEX]),
+    });
+    await openAddTenant(client);
+    assert.deepEqual(client.view().controls, ['Next', 'Cancel']);
+    await client.act({ type: 'select', option: 'Globex Corporation' });
+    await click(client, 'Next');
+    assert.deepEqual(client.view().controls, ['Submit', 'Cancel']);
+  },
+  'macos-offers-selection': async () => {
+    const { client } = await startSession({
+      defect: 'macos-offers-selection',
+      platform: 'macos',
+      policy: ownSetting(true, true, [GLOBEX]),
+    });
+    await openAddTenant(client);
+    assert.deepEqual(client.view().options, ['Globex Corporation']);
+    assert.deepEqual(client.view().controls, ['Connect', 'Cancel']);
+  },
+  'opens-own-idp': async () => {
+    const { client, signIns } = await startSession({ defect: 'opens-own-idp' });
+    await openAddTenant(client);
+    await submitUsername(client, GLOBEX_USER);
+    assert.equal(signIns[0]?.issuer, ACME.idp.issuer);
+    assert.ok(client.view().authorizationUrl?.startsWith(ACME.idp.issuer));
+    assert.equal(client.view().title, 'Sign In - Globex Corporation');
+  },
+  'main-window-after-sign-in': async () => {
+    const session = await startSession({ defect: 'main-window-after-sign-in' });
+    await addGlobex(session);
+    assert.equal(session.client.view().window, 'main');
+    await click(session.client, 'Private Access');
+    assert.deepEqual(tenantStates(session.client.view()), ['Acme Corp: off', 'Globex Corporation: on']);
+  },
+  'partner-login-keeps-main-on': async () => {
+    const session = await startSession({ defect: 'partner-login-keeps-main-on' });
+    await addGlobex(session);
+    assert.deepEqual(tenantStates(session.client.view()), ['Acme Corp: on', 'Globex Corporation: off']);
+    assert.deepEqual(session.api.tunnelCalls(), ['PUT tenant-acme on']);
+  },
+  'turn-on-main-leaves-partner-on': async () => {
+    const session = await startSession({ defect: 'turn-on-main-leaves-partner-on' });
+    await addGlobex(session);
+    await click(session.client, 'Turn On', 'Acme Corp');
+    assert.deepEqual(tenantStates(session.client.view()), ['Acme Corp: on', 'Globex Corporation: on']);
+    assert.equal(session.api.mostTunnelsOnAtOnce, 2);
+  },
+  'partner-turn-on-ignored': async () => {
+    const session = await startSession({ defect: 'partner-turn-on-ignored' });
+    await addGlobex(session);
+    await click(session.client, 'Turn On', 'Acme Corp');
+    const calls = session.api.tunnelCalls().length;
+    await click(session.client, 'Turn On', 'Globex Corporation');
+    assert.equal(session.api.tunnelCalls().length, calls);
+    assert.deepEqual(tenantStates(session.client.view()), ['Acme Corp: on', 'Globex Corporation: off']);
+  },
+  'tunnels-overlap-while-switching': async () => {
+    const session = await startSession({ defect: 'tunnels-overlap-while-switching' });
+    await addGlobex(session);
+    assert.deepEqual(session.api.tunnelCalls(), [
+      'PUT tenant-acme on',
+      'PUT tenant-globex on',
+      'PUT tenant-acme off',
+    ]);
+    assert.equal(session.api.mostTunnelsOnAtOnce, 2);
+    assert.deepEqual(tenantStates(session.client.view()), ['Acme Corp: off', 'Globex Corporation: on']);
+  },
+  'partner-forgotten-on-close': async () => {
+    const session = await startSession({ defect: 'partner-forgotten-on-close' });
+    await addGlobex(session);
+    await click(session.client, 'Close');
+    await click(session.client, 'Private Access');
+    assert.deepEqual(tenantStates(session.client.view()), ['Acme Corp: off']);
+    const saved = JSON.parse(await readFile(join(session.dataDir, 'state.json'), 'utf8'));
+    assert.equal(saved.partners.length, 1);
+  },
+  'partner-not-saved': async () => {
+    const session = await startSession({ defect: 'partner-not-saved' });
+    await addGlobex(session);
+    assert.deepEqual(tenantStates(session.client.view()), ['Acme Corp: off', 'Globex Corporation: on']);
+    const client = await session.restart();
+    await click(client, 'Private Access');
+    assert.deepEqual(tenantStates(client.view()), ['Acme Corp: off']);
+  },
+  'main-off-after-failed-sign-in': async () => {
+    const session = await startSession({ defect: 'main-off-after-failed-sign-in' });
+    await openAddTenant(session.client);
+    await submitUsername(session.client, GLOBEX_USER);
+    await click(session.client, 'Cancel');
+    assert.equal(session.client.view().error, 'Sign-in to Globex Corporation was cancelled.');
+    assert.deepEqual(tenantStates(session.client.view()), ['Acme Corp: off']);
+    assert.deepEqual(session.api.tunnelCalls(), ['PUT tenant-acme on', 'PUT tenant-acme off']);
+  },
+};
+
+describe('defects', () => {
+  it('are exactly the named ones, each with a requirement and a description', () => {
+    assert.deepEqual(
+      DEFECTS.map((defect) => defect.name),
+      Object.keys(defectChecks),
+    );
+    for (const defect of DEFECTS) {
+      assert.match(defect.requirement, /^[A-Z]+(-[A-Z]+)*$/, defect.name);
+      assert.ok(defect.description.endsWith('.'), defect.name);
+    }
+  });
+
+  for (const defect of DEFECTS) {
+    it(`${defect.name} breaks ${defect.requirement}`, () => defectChecks[defect.name as DefectName]());
+  }
+
+  it('the defects that are not about it leave the plain username flow of Windows 4.7 alone', async () => {
+    const leaveFlowAlone: DefectName[] = [
+      'add-partner-link-ignores-org-setting',
+      'partner-refusal-not-shown',
+      'profile-allow-setting-ignored',
+      'partner-domain-not-enforced',
+      'legacy-client-applies-profile-setting',
+      'zia-only-refuses-partner-login',
+      'zia-only-partner-info-missing',
+      'selection-without-connect',
+      'macos-offers-selection',
+    ];
+    const expected = await plainFlowTranscript();
+    for (const defect of leaveFlowAlone) {
+      assert.deepEqual(await plainFlowTranscript(defect), expected, defect);
+    }
+  });
+});
+
+/** Views and API calls of: open, add Globex, Turn On Acme, Turn On Globex, Close, reopen, restart. */
+async function plainFlowTranscript(defect?: DefectName): Promise<unknown[]> {
+  const session = await startSession(defect === undefined ? {} : { defect });
+  const transcript: unknown[] = [];
+  const record = () => transcript.push(session.client.view());
+  await click(session.client, 'Private Access');
+  record();
+  await click(session.client, 'Add Partner Tenant');
+  record();
+  await submitUsername(session.client, GLOBEX_USER);
+  transcript.push({ ...session.client.view(), authorizationUrl: 'ignored' });
+  await redirectBack(session.client.view(), { code: 'good' });
+  record();
+  await click(session.client, 'Turn On', 'Acme Corp');
+  record();
+  await click(session.client, 'Turn On', 'Globex Corporation');
+  record();
+  await click(session.client, 'Close');
+  await click(session.client, 'Private Access');
+  record();
+  await session.restart();
+  await click(session.client, 'Private Access');
+  record();
+  transcript.push(session.api.calls, session.api.lookups);
+  return transcript;
+}
+
+describe('in-process driver', () => {
+  it('waits for a view the client reaches later and times out naming what it waited for', async () => {
+    const driver = new InProcessDriver({ policyApi: () => new StubPolicyApi({}), signIn: stubSignIn([]) });
+    await driver.start({
+      platform: 'windows',
+      clientVersion: '4.7',
+      policyApiUrl: 'http://policy.test',
+      username: 'alex@acme.example',
+    });
+    try {
+      assert.equal(
+        (await driver.waitForView((view) => view.window === 'main', { description: 'main' })).window,
+        'main',
+      );
+      const reached = driver.waitForView((view) => view.window === 'add-tenant', {
+        description: 'the Add Tenant window',
+      });
+      await driver.act({ type: 'click', control: 'Private Access' });
+      await driver.act({ type: 'click', control: 'Add Partner Tenant' });
+      assert.equal((await reached).title, 'Add Tenant');
+      await assert.rejects(
+        driver.waitForView((view) => view.window === 'authentication', {
+          description: 'the sign-in',
+          timeoutMs: 20,
+        }),
+        {
+          message:
+            'timed out after 20ms waiting for the sign-in; the client shows: Add Tenant, error: none, tenants: none',
+        },
+      );
+      await driver.act({ type: 'click', control: 'Cancel' });
+      await driver.restart();
+      assert.equal((await driver.view()).window, 'main');
+      const { log } = await driver.evidence();
+      assert.ok(log.includes('action: click "Add Partner Tenant"'));
+      assert.ok(log.includes('state: window "Add Tenant"'));
+    } finally {
+      await driver.stop();
+    }
+  });
+
+  it('createDriver knows the reference client and names the known drivers otherwise', () => {
+    assert.equal(createDriver('reference').name, 'reference');
+    assert.throws(() => createDriver('ui'), /unknown client driver "ui"; known drivers: reference/);
+  });
+});
+
+describe('with the real identity providers and policy API', () => {
+  it('adds a partner tenant with a username, Windows 4.7', async (t) => {
+    const fixtures = await loadFixtures(new URL('../fixtures', import.meta.url).pathname);
+    const idps: RunningIdentityProvider[] = await Promise.all(
+      fixtures.organisations.map((organisation) => startIdentityProvider({ organisation })),
+    );
+    t.after(() => Promise.all(idps.map((idp) => idp.close())));
+    const state = createPolicyState(
+      fixtures,
+      new Map(
+        idps.map((idp) => [
+          idp.organisation.id,
+          { issuer: idp.issuer, clientId: idp.clientId, jwks: idp.jwks },
+        ]),
+      ),
+    );
+    const policyApi = await servePolicyApi(createPolicyHandlers(state));
+    t.after(() => policyApi.close());
+    const driver = createDriver('reference');
+    await driver.start({
+      platform: 'windows',
+      clientVersion: '4.7',
+      policyApiUrl: policyApi.url,
+      username: 'alice@acme.example',
+    });
+    t.after(() => driver.stop());
+
+    await driver.act({ type: 'click', control: 'Private Access' });
+    await driver.act({ type: 'click', control: 'Add Partner Tenant' });
+    await driver.act({ type: 'fill', field: 'Username', value: 'alice@globex.example' });
+    await driver.act({ type: 'click', control: 'Submit' });
+    const signIn = await driver.view();
+    assert.equal(signIn.title, 'Sign In - Globex Corporation');
+    const globex = idps.find((idp) => idp.organisation.id === 'globex');
+    assert.ok(
+      signIn.authorizationUrl?.startsWith(`${globex?.issuer}/v1/authorize?`),
+      signIn.authorizationUrl,
+    );
+
+    const agent = new HttpUserAgent();
+    t.after(() => agent.close());
+    const page = await agent.open(signIn.authorizationUrl ?? '');
+    assert.equal(page.organisation, 'Globex Corporation');
+    const result = await agent.signIn({ username: 'alice@globex.example', password: 'Globex-Test-Pass-1' });
+    assert.equal(result.kind, 'redirected');
+    assert.equal(result.kind === 'redirected' && result.status, 200);
+
+    const view = await driver.view();
+    assert.equal(view.window, 'private-access');
+    assert.equal(view.error, undefined);
+    assert.deepEqual(tenantStates(view), ['Acme Corp: off', 'Globex Corporation: on']);
+    assert.deepEqual(
+      state.tunnelLog.map((entry) => `${entry.tenantId} ${entry.state} -> [${entry.active.join(', ')}]`),
+      ['tenant-acme on -> [tenant-acme]', 'tenant-acme off -> []', 'tenant-globex on -> [tenant-globex]'],
+    );
+    assert.deepEqual(state.unhandled, []);
+    const lookup = state.requests.find((request) => request.path.endsWith('/partner-tenants/lookup'));
+    assert.deepEqual(lookup?.body, {
+      username: 'alice@globex.example',
+      primaryTenant: { domain: 'acme.example', cloud: 'zscalerthree.net' },
+    });
+  });
+});
