@@ -612,6 +612,18 @@ export class ReferenceClient {
     }
   }
 
+  /**
+   * Resolves once every action and sign-in callback queued so far has been handled: from then on the
+   * view changes only on a new action or callback.
+   */
+  async settled(): Promise<void> {
+    let queue: Promise<unknown>;
+    do {
+      queue = this.#queue;
+      await queue;
+    } while (queue !== this.#queue);
+  }
+
   #exclusive<T>(task: () => Promise<T>): Promise<T> {
     const run = this.#queue.then(task);
     this.#queue = run.catch(() => {});

@@ -27,6 +27,9 @@ export interface ParsedRun {
 
 /** Parse `run` flags; throws UsageError naming the flag. `partial` gets what was readable so far. */
 export function parseRunArgs(args: string[], partial: Partial<RunOptions> = {}): ParsedRun {
+  // Read --report-dir leniently first, so that a run refused for another flag still reports there.
+  const lenient = parseArgs({ args, options: RUN_FLAGS, strict: false, allowPositionals: true }).values;
+  if (typeof lenient['report-dir'] === 'string') partial.reportDir = lenient['report-dir'];
   let values: ReturnType<typeof parse>['values'];
   try {
     values = parse(args).values;

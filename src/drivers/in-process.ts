@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ReferenceClient, type ReferenceClientDeps } from '../../client/index.ts';
+import { describeView } from './describe.ts';
 import type { ClientAction, ClientDriver, ClientView, SessionOptions, WaitOptions } from './types.ts';
 
 const DEFAULT_TIMEOUT_MS = 5000;
@@ -42,38 +43,27 @@ export class InProcessDriver implements ClientDriver {
     return this.#running().act(action);
   }
 
-  waitForView(predicate: (view: ClientView) => boolean, options: WaitOptions): Promise<ClientView> {
+  /**
+   * The client runs in this process, so the driver knows when it has finished what it was asked:
+   * once its queue is drained, a view that does not match will not change by itself, and the wait
+   * ends at once instead of at the timeout.
+   */
+  async waitForView(predicate: (view: ClientView) => boolean, options: WaitOptions): Promise<ClientView> {
     const client = this.#running();
-    const current = client.view();
-    if (predicate(current)) return Promise.resolve(current);
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    return new Promise<ClientView>((resolve, reject) => {
-      const unsubscribe = client.onChange((view) => {
-        let matched: boolean;
-        try {
-          matched = predicate(view);
-        } catch (error) {
-          settle();
-          reject(error);
-          return;
-        }
-        if (!matched) return;
-        settle();
-        resolve(view);
-      });
-      const timer = setTimeout(() => {
-        settle();
-        reject(
-          new Error(
-            `timed out after ${timeoutMs}ms waiting for ${options.description}; ${describeView(client.view())}`,
-          ),
-        );
-      }, timeoutMs);
-      function settle(): void {
-        clearTimeout(timer);
-        unsubscribe();
-      }
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
     });
+    try {
+      const outcome = await Promise.race([client.settled(), timedOut]);
+      const view = client.view();
+      if (predicate(view)) return view;
+      const why = outcome === 'timeout' ? `timed out after ${timeoutMs}ms` : 'the client is idle';
+      throw new Error(`${why} without showing ${options.description}; ${describeView(view)}`);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async restart(): Promise<void> {
@@ -109,12 +99,4 @@ export class InProcessDriver implements ClientDriver {
       throw new Error('the reference client is not running; call start() first');
     return this.#client;
   }
-}
-
-function describeView(view: ClientView): string {
-  const tenants =
-    view.tenants.length === 0
-      ? 'none'
-      : view.tenants.map((tenant) => `${tenant.name} (${tenant.role}, ZPA ${tenant.zpa})`).join(', ');
-  return `the client shows: ${view.title}, error: ${view.error ?? 'none'}, tenants: ${tenants}`;
 }

@@ -68,7 +68,11 @@ export interface ClientDriver {
   view(): Promise<ClientView>;
   /** Perform a UI-level action; rejects with ClientActionError when the client does not offer it. */
   act(action: ClientAction): Promise<void>;
-  /** Resolve with the first view satisfying `predicate`; reject with a timeout naming `description`. */
+  /**
+   * Resolve with the first view satisfying `predicate`, observed from the call on (call it after the
+   * action whose effect it awaits); reject with a timeout naming `description`. A driver that knows
+   * the client has finished all it was asked (the in-process one) may reject before the timeout.
+   */
   waitForView(predicate: (view: ClientView) => boolean, options: WaitOptions): Promise<ClientView>;
   /** Quit and start the client again, keeping its data. */
   restart(): Promise<void>;
