@@ -10,7 +10,6 @@ import { parse } from 'yaml';
 import {
   API_BASE,
   type ApiError,
-  compareVersions,
   createPolicyHandlers,
   createPolicyState,
   type DeviceResponse,
@@ -760,11 +759,3 @@ describe('openapi.yaml', () => {
 function pointer(path: string): string {
   return path.replaceAll('~', '~0').replaceAll('/', '~1');
 }
-
-describe('compareVersions', () => {
-  it('compares dotted versions numerically', () => {
-    assert.equal(compareVersions('4.10', '4.9'), 1);
-    assert.equal(compareVersions('4.6', '4.6.0'), 0);
-    assert.equal(compareVersions('4.5.9', '4.6'), -1);
-  });
-});

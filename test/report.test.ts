@@ -13,7 +13,7 @@ import {
   type TestStep,
   TestStepResultStatus,
 } from '@cucumber/messages';
-import { applies, compareVersions } from '../src/catalog/applicability.ts';
+import { applies } from '../src/catalog/applicability.ts';
 import type { Applicability, Requirement, Target } from '../src/catalog/types.ts';
 import { buildReport, errorReport } from '../src/report/build.ts';
 import { TargetCollector } from '../src/report/collect.ts';
@@ -22,6 +22,7 @@ import { renderSummaryTable, STATUS_SYMBOLS } from '../src/report/summary.ts';
 import type { ConformanceReport, RequirementResult, RequirementStatus } from '../src/report/types.ts';
 import { writeReport } from '../src/report/write.ts';
 import { CHECK_MEDIA_TYPE, type CheckRecord } from '../src/verdict.ts';
+import { compareVersions } from '../src/version.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Synthetic Cucumber message streams

@@ -3,7 +3,6 @@ export { createPolicyHandlers } from './handlers.ts';
 export { type HandlerSource, type PolicyApiListener, servePolicyApi } from './http-listener.ts';
 export {
   appProfileOf,
-  compareVersions,
   createPolicyState,
   type Device,
   type IdentityProviderConfig,

@@ -2,6 +2,7 @@
  * The policy API's world for one scenario: a private copy of the organisations (steps may change
  * admin settings), the enrolled devices, their ZPA tunnels, and every request as evidence.
  */
+
 import { randomBytes } from 'node:crypto';
 import type { JWK } from 'jose';
 import type {
@@ -13,6 +14,7 @@ import type {
   Platform,
   User,
 } from '../../src/fixtures/types.ts';
+import { compareVersions } from '../../src/version.ts';
 import type { TunnelState } from './contract.ts';
 
 export interface IdentityProviderConfig {
@@ -128,17 +130,6 @@ export function enrolDevice(
   state.devices.set(device.token, device);
   state.tunnels.set(device.token, new Map());
   return device;
-}
-
-/** Numeric comparison of dotted versions: "4.10" > "4.9", "4.6" == "4.6.0". */
-export function compareVersions(a: string, b: string): number {
-  const left = a.split('.').map(Number);
-  const right = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(left.length, right.length); i++) {
-    const difference = (left[i] ?? 0) - (right[i] ?? 0);
-    if (difference !== 0) return Math.sign(difference);
-  }
-  return 0;
 }
 
 export function isWindowsAtLeast(

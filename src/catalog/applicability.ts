@@ -1,27 +1,5 @@
+import { compareVersions } from '../version.ts';
 import type { Applicability, Requirement, Target } from './types.ts';
-
-/**
- * Compares dotted numeric versions ("4.7" < "4.10", "4.7" == "4.7.0"). Returns a negative number,
- * zero or a positive number. A part that is not a number is compared as text after the numbers.
- */
-export function compareVersions(a: string, b: string): number {
-  const left = a.trim().split('.');
-  const right = b.trim().split('.');
-  const length = Math.max(left.length, right.length);
-  for (let i = 0; i < length; i++) {
-    const l = left[i] ?? '0';
-    const r = right[i] ?? '0';
-    const ln = /^\d+$/.test(l) ? Number(l) : Number.NaN;
-    const rn = /^\d+$/.test(r) ? Number(r) : Number.NaN;
-    if (!Number.isNaN(ln) && !Number.isNaN(rn)) {
-      if (ln !== rn) return ln - rn;
-      continue;
-    }
-    if (Number.isNaN(ln) !== Number.isNaN(rn)) return Number.isNaN(ln) ? 1 : -1;
-    if (l !== r) return l < r ? -1 : 1;
-  }
-  return 0;
-}
 
 /** Whether one applicability entry covers the target: same platform, minVersion ≤ version < belowVersion. */
 export function appliesTo(entry: Applicability, target: Target): boolean {

@@ -1,17 +1,8 @@
 import { targetLabel } from '../catalog/applicability.ts';
 import type { Requirement, Target } from '../catalog/types.ts';
 import type { CollectedScenario, TargetCollector } from './collect.ts';
-import type { ConformanceReport, RequirementResult, RequirementStatus } from './types.ts';
+import type { ConformanceReport, RequirementResult } from './types.ts';
 import { requirementResult, scenarioRequirements, scenarioVerdict } from './verdict.ts';
-
-export const REPORT_STATUSES: readonly RequirementStatus[] = [
-  'conforms',
-  'nonconforming',
-  'blocked',
-  'error',
-  'not-applicable',
-  'not-covered',
-];
 
 export interface ReportHeader {
   suite: { name: string; version: string };

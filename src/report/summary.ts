@@ -1,4 +1,4 @@
-import type { ConformanceReport, RequirementStatus } from './types.ts';
+import { type ConformanceReport, REQUIREMENT_STATUSES, type RequirementStatus } from './types.ts';
 
 export interface SummaryOptions {
   color: boolean;
@@ -23,15 +23,6 @@ const STATUS_COLORS: Record<RequirementStatus, string> = {
   'not-applicable': '2',
   'not-covered': '36',
 };
-
-const STATUS_ORDER: readonly RequirementStatus[] = [
-  'conforms',
-  'nonconforming',
-  'blocked',
-  'error',
-  'not-applicable',
-  'not-covered',
-];
 
 const DETAILED: ReadonlySet<RequirementStatus> = new Set(['nonconforming', 'blocked', 'error']);
 
@@ -109,7 +100,7 @@ export function renderSummaryTable(report: ConformanceReport, options: SummaryOp
   }
   lines.push('');
 
-  const totals = STATUS_ORDER.map(
+  const totals = REQUIREMENT_STATUSES.map(
     (status) => `${symbol(status)} ${report.summary[status]} ${status.replace('-', ' ')}`,
   ).join('  ');
   lines.push(totals);

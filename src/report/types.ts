@@ -10,13 +10,16 @@ import type { Platform } from '../fixtures/types.ts';
  * - not-applicable: the catalog says the requirement does not apply to this platform/version;
  * - not-covered: applicable, but no scenario ran for it.
  */
-export type RequirementStatus =
-  | 'conforms'
-  | 'nonconforming'
-  | 'blocked'
-  | 'error'
-  | 'not-applicable'
-  | 'not-covered';
+export const REQUIREMENT_STATUSES = [
+  'conforms',
+  'nonconforming',
+  'blocked',
+  'error',
+  'not-applicable',
+  'not-covered',
+] as const;
+
+export type RequirementStatus = (typeof REQUIREMENT_STATUSES)[number];
 
 /** What one scenario showed about one requirement. */
 export type ScenarioVerdict = 'passed' | 'failed' | 'blocked' | 'error';

@@ -5,8 +5,8 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { compareVersions } from '../catalog/applicability.ts';
 import type { Target } from '../catalog/types.ts';
+import { compareVersions } from '../version.ts';
 
 const VERSION_TAG = /@(min-version|below-version):(\d+(?:\.\d+)*)/g;
 
