@@ -518,7 +518,7 @@ describe('buildReport', () => {
   it('a failing check is nonconforming for its requirement only', () => {
     const result = find(report, 'PTA-02', W47);
     assert.equal(result.status, 'nonconforming');
-    assert.equal(result.message, 'expected: PTA-02 behaviour; actual: the list was empty');
+    assert.equal(result.message, 'actual: the list was empty; expected: PTA-02 behaviour');
     assert.equal(result.scenarios[0]?.step, 'Then the client shows PTA-02');
   });
 
@@ -814,7 +814,7 @@ describe('renderSummaryTable', () => {
       lines.some((l) => /^PTA-01\s+The client does what PTA-01 documents.*…\s+✓\s+✓\s+\?\s+\?$/.test(l)),
     );
     assert.ok(
-      lines.includes('✗ PTA-02 on windows 4.7: expected: PTA-02 behaviour; actual: the list was empty'),
+      lines.includes('✗ PTA-02 on windows 4.7: actual: the list was empty; expected: PTA-02 behaviour'),
     );
     assert.ok(
       lines.includes(
@@ -941,7 +941,7 @@ describe('end to end through cucumber', () => {
       'MINI-09': 'error',
       'MINI-10': 'not-covered',
     });
-    assert.equal(find(report, 'MINI-02', W47).message, 'expected: MINI-02 holds; actual: the menu was empty');
+    assert.equal(find(report, 'MINI-02', W47).message, 'actual: the menu was empty; expected: MINI-02 holds');
     assert.equal(
       find(report, 'MINI-04', W47).message,
       'blocked: Given the client refuses to proceed: the Add Partner Tenant button is missing',

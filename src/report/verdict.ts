@@ -10,10 +10,13 @@ export function scenarioRequirements(scenario: CollectedScenario): string[] {
   return [...ids];
 }
 
-/** "expected: <expectation>; actual: <actual>" — what a failed check says. */
+/**
+ * "actual: <what the client did>; expected: <expectation>" — what a failed check says, the client's
+ * behaviour first, since that is what a cut summary line must still show.
+ */
 export function checkMessage(check: CollectedCheck, scenario?: CollectedScenario): string {
   if (check.actual !== undefined && check.actual !== '') {
-    return `expected: ${check.expectation}; actual: ${check.actual}`;
+    return `actual: ${check.actual}; expected: ${check.expectation}`;
   }
   const failure = scenario?.failure;
   if (failure?.kind === 'nonconformance' && failure.step === check.step && failure.message !== '') {
