@@ -12,8 +12,20 @@ import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '../src/runner/options.ts';
 
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '5' }, parallel: { type: 'string', default: '0' } },
+  options: {
+    runs: { type: 'string', default: '5' },
+    parallel: { type: 'string', default: '0' },
+    client: { type: 'string', default: 'reference' },
+    evidence: { type: 'string' },
+  },
 });
+const runArgs = [
+  '--parallel',
+  values.parallel ?? '0',
+  '--client',
+  values.client ?? 'reference',
+  ...(values.evidence ? ['--evidence', values.evidence] : []),
+];
 const runs = Number(values.runs);
 
 interface Sample {
@@ -57,7 +69,7 @@ function stats(samples: number[]): { min: number; median: number; max: number } 
 }
 
 const samples: Sample[] = [];
-for (let i = 0; i < runs; i += 1) samples.push(await runOnce(['--parallel', values.parallel ?? '0']));
+for (let i = 0; i < runs; i += 1) samples.push(await runOnce(runArgs));
 const failed = samples.filter((s) => s.exitCode !== 0);
 if (failed.length > 0) {
   process.stderr.write(`bench: ${failed.length} run(s) did not exit 0; the figures are not valid\n`);
@@ -68,7 +80,7 @@ const rss = stats(samples.map((s) => s.maxRssMb));
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 process.stdout.write(
   [
-    `Full in-process run, all platforms (Windows 4.7/4.6/4.5, macOS 4.7), cold process, --parallel ${values.parallel}, ${runs} runs`,
+    `Full run, all platforms (Windows 4.7/4.6/4.5, macOS 4.7), cold process, ${runArgs.join(' ')}, ${runs} runs`,
     `machine: ${availableParallelism()} cores (${cpu}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
     '',
     '| measure | min | median | max |',

@@ -1,4 +1,6 @@
-import { After, AfterAll, Before, setDefaultTimeout } from '@cucumber/cucumber';
+import { After, AfterAll, AfterStep, Before, setDefaultTimeout } from '@cucumber/cucumber';
+import { ScenarioEvidence, slug } from '../src/report/evidence.ts';
+import { closeBrowser } from './browser.ts';
 import { ensureSimulatedWorld, stopSimulatedWorld } from './environment.ts';
 import type { ConformanceWorld } from './world.ts';
 
@@ -9,6 +11,11 @@ setDefaultTimeout(30_000);
 export const REQUIREMENT_TAG = '@req:';
 
 Before(async function (this: ConformanceWorld, { pickle }) {
+  this.evidence = new ScenarioEvidence(
+    this.parameters.evidence,
+    this.parameters.reportDir,
+    `${slug(pickle.name)}-${pickle.id.slice(0, 8)}`,
+  );
   this.requirements = pickle.tags
     .map((tag) => tag.name)
     .filter((name) => name.startsWith(REQUIREMENT_TAG))
@@ -17,7 +24,14 @@ Before(async function (this: ConformanceWorld, { pickle }) {
   env.resetPolicy();
 });
 
-After(async function (this: ConformanceWorld) {
+AfterStep(async function (this: ConformanceWorld, { pickleStep }) {
+  if (!this.evidence?.enabled) return;
+  await this.evidence.afterStep(pickleStep.text, await this.screenshot(), (data, mediaType) =>
+    this.attach(data, mediaType),
+  );
+});
+
+After(async function (this: ConformanceWorld, { result }) {
   const policy = this.env.policy;
   try {
     const log = await this.clientLog();
@@ -29,7 +43,7 @@ After(async function (this: ConformanceWorld) {
       });
     }
   } finally {
-    await this.dispose();
+    await this.dispose(result?.status === 'PASSED');
   }
   const [unhandled] = policy.unhandled;
   if (unhandled) {
@@ -41,5 +55,5 @@ After(async function (this: ConformanceWorld) {
 });
 
 AfterAll(async () => {
-  await stopSimulatedWorld();
+  await Promise.all([stopSimulatedWorld(), closeBrowser()]);
 });

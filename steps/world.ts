@@ -1,20 +1,30 @@
 import { type IWorldOptions, setWorldConstructor, World } from '@cucumber/cucumber';
+import type { BrowserContext } from 'playwright-core';
 import type { Device, TunnelLogEntry } from '../mocks/policy/state.ts';
+import { BrowserUserAgent } from '../src/agents/browser-user-agent.ts';
 import { HttpUserAgent } from '../src/agents/http-user-agent.ts';
 import type { SignInPage, UserAgent } from '../src/agents/types.ts';
-import { createDriver } from '../src/drivers/index.ts';
+import { createDriver, needsBrowser, parseClientSpec } from '../src/drivers/index.ts';
 import type { ClientDriver, ClientView } from '../src/drivers/types.ts';
 import type { SimulatedWorld } from '../src/environment/simulated-world.ts';
 import type { Organisation, Platform, User } from '../src/fixtures/types.ts';
+import type { EvidenceMode, ScenarioEvidence } from '../src/report/evidence.ts';
 import { ClientActionError } from '../src/verdict.ts';
+import { newBrowserContext } from './browser.ts';
 import { simulatedWorld } from './environment.ts';
 
 /** What the run passes every scenario (JSON: it crosses to parallel workers). */
 export interface RunParameters {
   platform: Platform;
   clientVersion: string;
-  /** Driver name, e.g. "reference". */
+  /** The --client value: "reference", "ui" or "ui:URL". */
   client: string;
+  /** Who signs in on the identity provider's page: a plain HTTP agent or Chromium. */
+  userAgent: 'http' | 'browser';
+  /** Screenshots and traces kept: none, of failing scenarios, or all screenshots. */
+  evidence: EvidenceMode;
+  /** This target's report folder: evidence goes below it. */
+  reportDir: string;
   defect?: string;
   fixturesDir: string;
 }
@@ -24,6 +34,9 @@ export class ConformanceWorld extends World<RunParameters> {
   requirements: string[] = [];
   private session: ClientDriver | undefined;
   private agent: UserAgent | undefined;
+  private context: BrowserContext | undefined;
+  /** Screenshots and trace of this scenario (set by the Before hook). */
+  evidence: ScenarioEvidence | undefined;
   private page: SignInPage | undefined;
   /** The own-organisation user the client is enrolled as. */
   user: User | undefined;
@@ -47,13 +60,23 @@ export class ConformanceWorld extends World<RunParameters> {
   }
 
   get userAgent(): UserAgent {
-    this.agent ??= new HttpUserAgent();
+    if (this.agent) return this.agent;
+    if (this.parameters.userAgent === 'browser') {
+      if (!this.context) throw new Error('the browser user agent needs the browser started with the client');
+      this.agent = new BrowserUserAgent({ context: this.context });
+    } else {
+      this.agent = new HttpUserAgent();
+    }
     return this.agent;
   }
 
   async startClient(username: string): Promise<void> {
     this.user = this.findUser(username);
-    this.session = createDriver(this.parameters.client);
+    if (needsBrowser(parseClientSpec(this.parameters.client)) || this.parameters.userAgent === 'browser') {
+      this.context = await newBrowserContext();
+      await this.evidence?.startTrace(this.context);
+    }
+    this.session = createDriver(this.parameters.client, this.context ? { browserContext: this.context } : {});
     await this.session.start({
       platform: this.parameters.platform,
       clientVersion: this.parameters.clientVersion,
@@ -154,9 +177,20 @@ export class ConformanceWorld extends World<RunParameters> {
     return this.session ? (await this.session.evidence()).log : [];
   }
 
-  async dispose(): Promise<void> {
-    await this.agent?.close();
-    await this.session?.stop();
+  /** What the client's window looks like now, when its driver has a screen. */
+  async screenshot(): Promise<Buffer | undefined> {
+    return this.session?.screenshot?.();
+  }
+
+  /** Keep this scenario's evidence as the run asked, then close the client and the browser context. */
+  async dispose(passed: boolean): Promise<void> {
+    try {
+      await this.evidence?.finish(passed, (data, mediaType) => this.attach(data, mediaType));
+    } finally {
+      await this.agent?.close();
+      await this.session?.stop();
+      await this.context?.close();
+    }
   }
 }
 

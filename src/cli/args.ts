@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import type { Target } from '../catalog/types.ts';
 import type { Platform } from '../fixtures/types.ts';
+import { EVIDENCE_MODES, type EvidenceMode } from '../report/evidence.ts';
 import { DEFAULT_TARGETS, type RunOptions } from '../runner/options.ts';
 import { UsageError } from '../runner/run.ts';
 
@@ -17,6 +18,8 @@ export const RUN_FLAGS = {
   'report-dir': { type: 'string' },
   parallel: { type: 'string' },
   fixtures: { type: 'string' },
+  'user-agent': { type: 'string' },
+  evidence: { type: 'string' },
   'no-color': { type: 'boolean' },
 } as const;
 
@@ -41,6 +44,20 @@ export function parseRunArgs(args: string[], partial: Partial<RunOptions> = {}):
   if (values.client !== undefined) partial.client = values.client;
   if (values.fixtures !== undefined) partial.fixturesDir = values.fixtures;
   if (values.defect !== undefined) partial.defect = values.defect;
+  const agent = values['user-agent'];
+  if (agent !== undefined) {
+    if (agent !== 'http' && agent !== 'browser') {
+      throw new UsageError(`--user-agent: expected http or browser (got "${agent}")`);
+    }
+    partial.userAgent = agent;
+  }
+  const evidence = values.evidence;
+  if (evidence !== undefined) {
+    if (!(EVIDENCE_MODES as readonly string[]).includes(evidence)) {
+      throw new UsageError(`--evidence: expected ${EVIDENCE_MODES.join(', ')} (got "${evidence}")`);
+    }
+    partial.evidence = evidence as EvidenceMode;
+  }
   const platform = values.platform ?? 'all';
   if (!(PLATFORMS as readonly string[]).includes(platform)) {
     throw new UsageError(`--platform: expected windows, macos or all (got "${platform}")`);

@@ -14,7 +14,12 @@ const USAGE = `Usage: connector-conformance <command> [flags]
 
 Commands:
   run            Run the conformance suite and write reports (default: all targets, reference client)
-    --client NAME            client driver: reference (default)
+    --client NAME            reference (default: the bundled client, in process), ui (its web UI
+                             through Chromium) or ui:URL (a web client honouring docs/ui-contract.md)
+    --user-agent A           who signs in at the identity provider: http or browser
+                             (default: browser for ui clients, else http)
+    --evidence E             none, failures or all: screenshots after each step that changes the
+                             screen and traces of failing scenarios (default: all for ui clients)
     --platform P             windows, macos or all (default all)
     --client-version X.Y     one client version instead of the default set (Windows 4.7, 4.6, 4.5; macOS 4.7)
     --defect NAME            switch on one of the reference client's defects

@@ -1,46 +1,30 @@
 /** The bundled reference client, run in this process: the fast default driver. */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ReferenceClient, type ReferenceClientDeps } from '../../client/index.ts';
+import type { ReferenceClientDeps } from '../../client/index.ts';
 import { describeView } from './describe.ts';
+import { ReferenceClientSession } from './reference-session.ts';
 import type { ClientAction, ClientDriver, ClientView, SessionOptions, WaitOptions } from './types.ts';
 
 const DEFAULT_TIMEOUT_MS = 5000;
 
 export class InProcessDriver implements ClientDriver {
   readonly name = 'reference';
-  #client: ReferenceClient | undefined;
-  #options: SessionOptions | undefined;
-  #dataDir: string | undefined;
-  readonly #log: string[] = [];
-  readonly #deps: ReferenceClientDeps;
+  readonly #session: ReferenceClientSession;
 
   /** `deps` replaces the client's policy API or sign-in, for the harness's own tests. */
   constructor(deps: ReferenceClientDeps = {}) {
-    this.#deps = deps;
+    this.#session = new ReferenceClientSession(deps);
   }
 
   async start(options: SessionOptions): Promise<void> {
-    if (this.#client !== undefined) throw new Error('the reference client is already running; stop it first');
-    const dataDir = await mkdtemp(join(tmpdir(), 'ccc-'));
-    this.#options = options;
-    this.#dataDir = dataDir;
-    try {
-      this.#client = await this.#startClient(options, dataDir);
-    } catch (error) {
-      await rm(dataDir, { recursive: true, force: true });
-      this.#dataDir = undefined;
-      throw error;
-    }
+    await this.#session.start(options);
   }
 
   async view(): Promise<ClientView> {
-    return this.#running().view();
+    return this.#session.client.view();
   }
 
   act(action: ClientAction): Promise<void> {
-    return this.#running().act(action);
+    return this.#session.client.act(action);
   }
 
   /**
@@ -49,7 +33,7 @@ export class InProcessDriver implements ClientDriver {
    * ends at once instead of at the timeout.
    */
   async waitForView(predicate: (view: ClientView) => boolean, options: WaitOptions): Promise<ClientView> {
-    const client = this.#running();
+    const client = this.#session.client;
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
@@ -67,36 +51,14 @@ export class InProcessDriver implements ClientDriver {
   }
 
   async restart(): Promise<void> {
-    const client = this.#running();
-    const options = this.#options;
-    const dataDir = this.#dataDir;
-    if (options === undefined || dataDir === undefined)
-      throw new Error('the reference client was not started');
-    await client.quit();
-    this.#client = undefined;
-    this.#client = await this.#startClient(options, dataDir);
+    await this.#session.restart();
   }
 
   async stop(): Promise<void> {
-    const client = this.#client;
-    const dataDir = this.#dataDir;
-    this.#client = undefined;
-    this.#dataDir = undefined;
-    if (client !== undefined) await client.quit();
-    if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
+    await this.#session.stop();
   }
 
   async evidence(): Promise<{ log: string[] }> {
-    return { log: [...this.#log] };
-  }
-
-  #startClient(options: SessionOptions, dataDir: string): Promise<ReferenceClient> {
-    return ReferenceClient.start({ ...options, dataDir, log: (line) => this.#log.push(line) }, this.#deps);
-  }
-
-  #running(): ReferenceClient {
-    if (this.#client === undefined)
-      throw new Error('the reference client is not running; call start() first');
-    return this.#client;
+    return { log: this.#session.log };
   }
 }

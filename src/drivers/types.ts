@@ -80,4 +80,6 @@ export interface ClientDriver {
   stop(): Promise<void>;
   /** Log lines and other evidence gathered so far. */
   evidence(): Promise<{ log: string[] }>;
+  /** What the client's window looks like now, for drivers that have a screen (PNG). */
+  screenshot?(): Promise<Buffer>;
 }

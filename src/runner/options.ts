@@ -2,13 +2,19 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Target } from '../catalog/types.ts';
+import { needsBrowser, parseClientSpec } from '../drivers/index.ts';
+import type { EvidenceMode } from '../report/evidence.ts';
 
 /** The package root: features, steps, fixtures and the catalog are found relative to it. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface RunOptions {
-  /** Client driver: "reference" (the bundled client, in process). */
+  /** Client driver: "reference" (in process), "ui" (its web UI through Chromium) or "ui:URL". */
   client: string;
+  /** Who signs in on the identity provider's page; by default the browser for UI clients, else HTTP. */
+  userAgent?: 'http' | 'browser';
+  /** Screenshots and traces kept: by default all screenshots for UI clients, else failures only. */
+  evidence?: EvidenceMode;
   /** Client builds to certify, one suite run each. */
   targets: Target[];
   /** Reference client only: the named defect to switch on. */
@@ -46,5 +52,17 @@ export const DEFAULT_OPTIONS: Omit<RunOptions, 'targets'> & { targets: readonly 
   fixturesDir: path.join(PROJECT_ROOT, 'fixtures'),
   catalogFile: path.join(PROJECT_ROOT, 'features', 'requirements.yaml'),
 };
+
+/** The user agent and evidence a run uses when not told: the browser ones for a UI client. */
+export function resolvedAgentAndEvidence(options: RunOptions): {
+  userAgent: 'http' | 'browser';
+  evidence: EvidenceMode;
+} {
+  const ui = needsBrowser(parseClientSpec(options.client));
+  return {
+    userAgent: options.userAgent ?? (ui ? 'browser' : 'http'),
+    evidence: options.evidence ?? (ui ? 'all' : 'failures'),
+  };
+}
 
 export const SUITE_NAME = 'Adding a Partner Tenant to Zscaler Client Connector';

@@ -8,16 +8,23 @@ import { Writable } from 'node:stream';
 import { type ISupportCodeLibrary, loadConfiguration, runCucumber } from '@cucumber/cucumber/api';
 import type { Envelope } from '@cucumber/messages';
 import { DEFECTS } from '../../client/core/defects.ts';
+import { BrowserUnavailableError, findChromium } from '../browser/chromium.ts';
 import { targetLabel } from '../catalog/applicability.ts';
 import { loadCatalog } from '../catalog/load.ts';
 import type { Requirement, Target } from '../catalog/types.ts';
-import { DRIVER_NAMES } from '../drivers/index.ts';
+import { needsBrowser, parseClientSpec } from '../drivers/index.ts';
 import { loadFixtures } from '../fixtures/load.ts';
 import { buildReport, errorReport } from '../report/build.ts';
 import { TargetCollector } from '../report/collect.ts';
 import type { ConformanceReport } from '../report/types.ts';
 import { writeReport } from '../report/write.ts';
-import { DEFAULT_OPTIONS, PROJECT_ROOT, type RunOptions, SUITE_NAME } from './options.ts';
+import {
+  DEFAULT_OPTIONS,
+  PROJECT_ROOT,
+  type RunOptions,
+  resolvedAgentAndEvidence,
+  SUITE_NAME,
+} from './options.ts';
 import { findVersionTags, targetTagExpression } from './target-tags.ts';
 
 /** Bad options: the run cannot start. */
@@ -141,6 +148,8 @@ async function runTarget({ options, target, tags, reportDir, collector }: Target
           platform: target.platform,
           clientVersion: target.clientVersion,
           client: options.client,
+          ...resolvedAgentAndEvidence(options),
+          reportDir: outDir,
           fixturesDir: path.resolve(options.fixturesDir),
           ...(options.defect ? { defect: options.defect } : {}),
         },
@@ -168,14 +177,18 @@ async function runTarget({ options, target, tags, reportDir, collector }: Target
 }
 
 function validateOptions(options: RunOptions): void {
-  if (!(DRIVER_NAMES as readonly string[]).includes(options.client)) {
-    throw new UsageError(
-      `--client: unknown client "${options.client}"; expected one of ${DRIVER_NAMES.join(', ')}`,
-    );
+  try {
+    parseClientSpec(options.client);
+  } catch (error) {
+    throw new UsageError(`--client: ${(error as Error).message}`);
+  }
+  if (options.userAgent === 'browser' || needsBrowser(parseClientSpec(options.client))) {
+    if (!findChromium()) throw new UsageError(new BrowserUnavailableError().message);
   }
   if (options.defect !== undefined) {
-    if (options.client !== 'reference')
-      throw new UsageError('--defect: only the reference client has defects');
+    if (!['reference', 'ui'].includes(options.client)) {
+      throw new UsageError('--defect: only the reference client (reference or ui) has defects');
+    }
     if (!DEFECTS.some((defect) => defect.name === options.defect)) {
       throw new UsageError(
         `--defect: unknown defect "${options.defect}"; see \`connector-conformance defects\``,
@@ -194,7 +207,9 @@ function validateOptions(options: RunOptions): void {
 function clientInfo(options: RunOptions): ConformanceReport['client'] {
   const versions = [...new Set(options.targets.map((t) => t.clientVersion))];
   return {
-    name: options.client === 'reference' ? 'Zscaler Client Connector (reference client)' : options.client,
+    name: ['reference', 'ui'].includes(options.client)
+      ? 'Zscaler Client Connector (reference client)'
+      : options.client,
     driver: options.client,
     version: versions.join(', '),
     ...(options.defect ? { defect: options.defect } : {}),

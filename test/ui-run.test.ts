@@ -1,0 +1,88 @@
+/**
+ * The same suite through real Chromium: the reference client's web UI driven by role and accessible
+ * name, the sign-in done on the mock Okta page in the browser. Verdicts must match the in-process
+ * run requirement by requirement, for the clean client and for every defect.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { DEFECTS } from '../client/core/defects.ts';
+import { applies } from '../src/catalog/applicability.ts';
+import { loadCatalog } from '../src/catalog/load.ts';
+import type { ConformanceReport } from '../src/report/types.ts';
+import { DEFAULT_OPTIONS, DEFAULT_TARGETS } from '../src/runner/options.ts';
+import { type RunOutcome, runConformance } from '../src/runner/run.ts';
+
+const catalog = await loadCatalog(DEFAULT_OPTIONS.catalogFile);
+const tempDir = (prefix: string) => mkdtemp(path.join(tmpdir(), prefix));
+
+function verdicts(report: ConformanceReport): string[] {
+  return report.results.map((r) => `${r.requirement} ${r.platform} ${r.clientVersion}: ${r.status}`);
+}
+
+async function run(options: Parameters<typeof runConformance>[0]): Promise<RunOutcome> {
+  return runConformance({ reportDir: await tempDir('ui-run-'), ...options });
+}
+
+describe('the full suite through the browser', () => {
+  test('gives the in-process verdicts on every target, and keeps the screens it showed', async () => {
+    const inProcess = await run({});
+    const ui = await run({ client: 'ui' });
+    assert.equal(ui.report.run.exitCode, 0, JSON.stringify(ui.report.run.errors));
+    assert.deepEqual(verdicts(ui.report), verdicts(inProcess.report));
+    assert.equal(ui.report.summary.scenarios, inProcess.report.summary.scenarios);
+
+    for (const target of DEFAULT_TARGETS) {
+      const dir = path.join(
+        path.dirname(ui.reportFile),
+        'targets',
+        `${target.platform}-${target.clientVersion}`,
+      );
+      const shots = (await readdir(path.join(dir, 'evidence'), { recursive: true })).filter((f) =>
+        f.endsWith('.png'),
+      );
+      assert.ok(
+        shots.length > 20,
+        `${shots.length} screenshots for ${target.platform} ${target.clientVersion}`,
+      );
+      const messages = await readFile(path.join(dir, 'messages.ndjson'), 'utf8');
+      assert.match(messages, /"mediaType":"text\/uri-list"/);
+      const linked = /"body":"(evidence\/[^"]+\.png)"/.exec(messages)?.[1];
+      assert.ok(linked && shots.some((shot) => linked.endsWith(shot)), `linked screenshot ${linked}`);
+    }
+  });
+});
+
+describe('each defect through the browser', () => {
+  for (const defect of DEFECTS) {
+    test(`${defect.name}: the same verdicts as in process on ${defect.requirement}'s scenarios`, async () => {
+      const requirement = catalog.find((r) => r.id === defect.requirement);
+      assert.ok(requirement, defect.requirement);
+      // A defect shows on its requirement's scenarios, on the targets where that requirement applies;
+      // the full browser run above already compares every scenario.
+      const targets = DEFAULT_TARGETS.filter((target) => applies(requirement, target));
+      const tags = `@req:${defect.requirement}`;
+      const inProcess = await run({ defect: defect.name, targets, tags });
+      const ui = await run({ client: 'ui', defect: defect.name, targets, tags, evidence: 'failures' });
+      assert.equal(ui.report.run.exitCode, 1, JSON.stringify(ui.report.run.errors));
+      assert.deepEqual(verdicts(ui.report), verdicts(inProcess.report));
+    });
+  }
+
+  test('a scenario that does not conform keeps its trace and its screenshots', async () => {
+    const ui = await run({
+      client: 'ui',
+      defect: 'partner-forgotten-on-close',
+      targets: [{ platform: 'macos', clientVersion: '4.7' }],
+      evidence: 'failures',
+    });
+    const evidence = path.join(path.dirname(ui.reportFile), 'targets', 'macos-4.7', 'evidence');
+    const files = await readdir(evidence, { recursive: true });
+    const traces = files.filter((f) => f.endsWith('trace.zip'));
+    assert.equal(traces.length, 1, files.join(', '));
+    assert.match(traces[0] ?? '', /the-partner-tenant-is-still-listed-after-close/);
+    assert.ok(files.some((f) => f.endsWith('.png')));
+  });
+});
