@@ -4,8 +4,6 @@
  * client opened for the sign-in.
  */
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import * as client from 'openid-client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -14,6 +12,7 @@ import { BrowserUserAgent } from '../src/agents/browser-user-agent.ts';
 import { RedirectedToClientError } from '../src/agents/http-user-agent.ts';
 import { launchChromium } from '../src/browser/chromium.ts';
 import type { Organisation } from '../src/fixtures/types.ts';
+import { authorizationRequest, type Listener, listen } from './support/oauth-client.ts';
 
 const globex: Organisation = {
   id: 'globex',
@@ -33,60 +32,6 @@ const globex: Organisation = {
   ],
 };
 const hank = globex.users[0]!;
-
-interface Listener {
-  origin: string;
-  redirectUri: string;
-  received: URL[];
-  close(): Promise<void>;
-}
-
-/** The client's RFC 8252 loopback listener: records the callback and shows a "signed in" page. */
-async function listen(): Promise<Listener> {
-  const received: URL[] = [];
-  const server = createServer((request, response) => {
-    received.push(new URL(request.url ?? '/', 'http://127.0.0.1'));
-    response.writeHead(200, { 'content-type': 'text/html' });
-    response.end('<!DOCTYPE html><title>Signed in</title><p>You can close this window.</p>');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    origin,
-    redirectUri: `${origin}/oauth/callback`,
-    received,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
-}
-
-interface AuthorizationRequest {
-  url: URL;
-  state: string;
-  nonce: string;
-  verifier: string;
-}
-
-async function authorizationRequest(
-  config: client.Configuration,
-  redirectUri: string,
-): Promise<AuthorizationRequest> {
-  const verifier = client.randomPKCECodeVerifier();
-  const state = client.randomState();
-  const nonce = client.randomNonce();
-  const url = client.buildAuthorizationUrl(config, {
-    redirect_uri: redirectUri,
-    scope: 'openid profile email',
-    code_challenge: await client.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-    state,
-    nonce,
-  });
-  return { url, state, nonce, verifier };
-}
 
 /** What the reference client's page does on entering the authentication window. */
 async function openSignInWindow(page: Page, url: string): Promise<void> {

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { createServer, type RequestListener } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import * as client from 'openid-client';
 import { type RunningIdentityProvider, startIdentityProvider } from '../mocks/idp/identity-provider.ts';
 import { HttpUserAgent, RedirectedToClientError } from '../src/agents/http-user-agent.ts';
 import type { Organisation } from '../src/fixtures/types.ts';
+import { authorizationRequest, type Listener, listen } from './support/oauth-client.ts';
 
 function organisation(id: string, name: string): Organisation {
   return {
@@ -30,65 +29,6 @@ function organisation(id: string, name: string): Organisation {
 
 const globex = organisation('globex', 'Globex Corporation');
 const hank = globex.users[0]!;
-
-interface Listener {
-  origin: string;
-  redirectUri: string;
-  received: URL[];
-  close(): Promise<void>;
-}
-
-/** A native client's loopback redirect target (or any tiny local server, given a handler). */
-async function listen(handler?: RequestListener): Promise<Listener> {
-  const received: URL[] = [];
-  const server = createServer(
-    handler ??
-      ((request, response) => {
-        received.push(new URL(request.url ?? '/', 'http://127.0.0.1'));
-        response.writeHead(200, { 'content-type': 'text/html' });
-        response.end('<!DOCTYPE html><title>Signed in</title><p>You can close this window.</p>');
-      }),
-  );
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    origin,
-    redirectUri: `${origin}/oauth/callback`,
-    received,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
-}
-
-interface AuthorizationRequest {
-  url: URL;
-  state: string;
-  nonce: string;
-  verifier: string;
-}
-
-async function authorizationRequest(
-  config: client.Configuration,
-  redirectUri: string,
-  extra: Record<string, string> = {},
-): Promise<AuthorizationRequest> {
-  const verifier = client.randomPKCECodeVerifier();
-  const state = client.randomState();
-  const nonce = client.randomNonce();
-  const url = client.buildAuthorizationUrl(config, {
-    redirect_uri: redirectUri,
-    scope: 'openid profile email',
-    code_challenge: await client.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-    state,
-    nonce,
-    ...extra,
-  });
-  return { url, state, nonce, verifier };
-}
 
 /** The authorization endpoint's direct answer to a hand-built request (no user agent). */
 async function authorize(idp: RunningIdentityProvider, params: Record<string, string>): Promise<Response> {
