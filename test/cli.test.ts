@@ -11,10 +11,13 @@ import { PROJECT_ROOT } from '../src/runner/options.ts';
 
 const BIN = path.join(PROJECT_ROOT, 'bin', 'connector-conformance.js');
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], {
-      env: { ...process.env, NO_COLOR: '1' },
+      env: { ...process.env, NO_COLOR: '1', ...env },
     });
     return { code: 0, stdout, stderr };
   } catch (error) {
@@ -59,6 +62,19 @@ describe('run with bad input', () => {
       assert.ok(report.results.length > 0 && report.results.every((r) => r.status === 'error'));
     });
   }
+
+  test('a UI client without Chromium: exit 2 and one line saying how to get one', async () => {
+    const reportDir = await tempDir('cli-no-browser-');
+    const { code, stderr } = await cli(['run', '--client', 'ui', '--report-dir', reportDir], {
+      CHROMIUM_PATH: path.join(reportDir, 'no-such-chromium'),
+    });
+    assert.equal(code, 2);
+    assert.equal(
+      stderr.split('\n')[0],
+      "connector-conformance: no Chromium found: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH",
+    );
+    assert.equal((await readReport(reportDir)).run.exitCode, 2);
+  });
 
   test('a broken fixture: exit 2, one line naming the file and the field, and a report', async () => {
     const fixtures = await tempDir('cli-fixtures-');
