@@ -12,7 +12,7 @@ import { BrowserUserAgent } from '../src/agents/browser-user-agent.ts';
 import { RedirectedToClientError } from '../src/agents/http-user-agent.ts';
 import { launchChromium } from '../src/browser/chromium.ts';
 import type { Organisation } from '../src/fixtures/types.ts';
-import { authorizationRequest, type Listener, listen } from './support/oauth-client.ts';
+import { authorizationRequest, discover, type Listener, listen } from './support/oauth-client.ts';
 
 const globex: Organisation = {
   id: 'globex',
@@ -54,13 +54,7 @@ describe('browser user agent (Chromium) on the mock identity provider', () => {
     launchMs = performance.now() - started;
     idp = await startIdentityProvider({ organisation: globex });
     callback = await listen();
-    config = await client.discovery(
-      new URL(idp.issuer),
-      idp.clientId,
-      { id_token_signed_response_alg: 'ES256' },
-      client.None(),
-      { execute: [client.allowInsecureRequests] },
-    );
+    config = await discover(idp);
   });
 
   after(async () => {

@@ -5,7 +5,7 @@ import * as client from 'openid-client';
 import { type RunningIdentityProvider, startIdentityProvider } from '../mocks/idp/identity-provider.ts';
 import { HttpUserAgent, RedirectedToClientError } from '../src/agents/http-user-agent.ts';
 import type { Organisation } from '../src/fixtures/types.ts';
-import { authorizationRequest, type Listener, listen } from './support/oauth-client.ts';
+import { authorizationRequest, discover, type Listener, listen } from './support/oauth-client.ts';
 
 function organisation(id: string, name: string): Organisation {
   return {
@@ -47,13 +47,7 @@ describe('Okta-style identity provider', () => {
   before(async () => {
     idp = await startIdentityProvider({ organisation: globex });
     callback = await listen();
-    config = await client.discovery(
-      new URL(idp.issuer),
-      idp.clientId,
-      { id_token_signed_response_alg: 'ES256' },
-      client.None(),
-      { execute: [client.allowInsecureRequests] },
-    );
+    config = await discover(idp);
   });
 
   after(async () => {

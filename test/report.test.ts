@@ -888,7 +888,7 @@ describe('end to end through cucumber', () => {
         provided: {
           paths: ['test/fixtures/mini-suite/*.feature'],
           import: ['test/fixtures/mini-suite/steps.ts'],
-          tags: 'not @skip-me',
+          tags: 'not @not-selected',
           retry: 1,
           retryTagFilter: '@flaky',
         },

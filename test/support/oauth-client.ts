@@ -61,3 +61,14 @@ export async function authorizationRequest(
   });
   return { url, state, nonce, verifier };
 }
+
+/** The native client's configuration from the identity provider's discovery document (plain http). */
+export function discover(idp: { issuer: string; clientId: string }): Promise<client.Configuration> {
+  return client.discovery(
+    new URL(idp.issuer),
+    idp.clientId,
+    { id_token_signed_response_alg: 'ES256' },
+    client.None(),
+    { execute: [client.allowInsecureRequests] },
+  );
+}
