@@ -32,3 +32,12 @@ export interface CheckRecord {
   /** What the client did, when the check failed. */
   actual?: string;
 }
+
+/**
+ * The client under test broke the driver protocol (docs/driver-protocol.md): an answer off the
+ * schema, no answer in time, a refused or dropped connection, a client process that exited. It says
+ * nothing about conformance: the scenario is in error, never nonconforming or blocked.
+ */
+export class ClientProtocolError extends Error {
+  override name = 'ClientProtocolError';
+}

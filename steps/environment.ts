@@ -1,11 +1,19 @@
 /** The simulated world of this worker: started by the first scenario, closed after the run. */
-import { type SimulatedWorld, startSimulatedWorld } from '../src/environment/simulated-world.ts';
+import {
+  type PolicyApiMode,
+  type SimulatedWorld,
+  startSimulatedWorld,
+} from '../src/environment/simulated-world.ts';
 
 let started: Promise<SimulatedWorld> | undefined;
 let current: SimulatedWorld | undefined;
 
-export async function ensureSimulatedWorld(fixturesDir: string): Promise<SimulatedWorld> {
-  started ??= startSimulatedWorld({ fixturesDir, policyApi: 'in-process' });
+/** `policyApi`: `http` when the client runs in another process (see isRemote). */
+export async function ensureSimulatedWorld(
+  fixturesDir: string,
+  policyApi: PolicyApiMode = 'in-process',
+): Promise<SimulatedWorld> {
+  started ??= startSimulatedWorld({ fixturesDir, policyApi });
   current = await started;
   return current;
 }

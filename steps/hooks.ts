@@ -1,4 +1,5 @@
 import { After, AfterAll, AfterStep, Before, setDefaultTimeout } from '@cucumber/cucumber';
+import { isRemote, parseClientSpec } from '../src/drivers/index.ts';
 import { ScenarioEvidence, slug } from '../src/report/evidence.ts';
 import { closeBrowser } from './browser.ts';
 import { ensureSimulatedWorld, stopSimulatedWorld } from './environment.ts';
@@ -20,7 +21,8 @@ Before(async function (this: ConformanceWorld, { pickle }) {
     .map((tag) => tag.name)
     .filter((name) => name.startsWith(REQUIREMENT_TAG))
     .map((name) => name.slice(REQUIREMENT_TAG.length));
-  const env = await ensureSimulatedWorld(this.parameters.fixturesDir);
+  const remote = isRemote(parseClientSpec(this.parameters.client));
+  const env = await ensureSimulatedWorld(this.parameters.fixturesDir, remote ? 'http' : 'in-process');
   env.resetPolicy();
 });
 

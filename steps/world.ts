@@ -9,15 +9,16 @@ import type { ClientDriver, ClientView } from '../src/drivers/types.ts';
 import type { SimulatedWorld } from '../src/environment/simulated-world.ts';
 import type { Organisation, Platform, User } from '../src/fixtures/types.ts';
 import type { EvidenceMode, ScenarioEvidence } from '../src/report/evidence.ts';
-import { ClientActionError } from '../src/verdict.ts';
+import { ClientActionError, ClientProtocolError } from '../src/verdict.ts';
 import { newBrowserContext } from './browser.ts';
 import { simulatedWorld } from './environment.ts';
+import { remoteDriverOptions } from './remote-client.ts';
 
 /** What the run passes every scenario (JSON: it crosses to parallel workers). */
 export interface RunParameters {
   platform: Platform;
   clientVersion: string;
-  /** The --client value: "reference", "ui" or "ui:URL". */
+  /** The --client value: "reference", "ui", "ui:URL", "remote:URL" or "remote". */
   client: string;
   /** Who signs in on the identity provider's page: a plain HTTP agent or Chromium. */
   userAgent: 'http' | 'browser';
@@ -27,6 +28,10 @@ export interface RunParameters {
   reportDir: string;
   defect?: string;
   fixturesDir: string;
+  /** With client "remote": the command that starts a ccdp/1 client, `{port}` in it. */
+  clientCommand?: string;
+  /** How long a remote client may take to answer one request, in ms. */
+  actionTimeoutMs?: number;
 }
 
 export class ConformanceWorld extends World<RunParameters> {
@@ -76,7 +81,11 @@ export class ConformanceWorld extends World<RunParameters> {
       this.context = await newBrowserContext();
       await this.evidence?.startTrace(this.context);
     }
-    this.session = createDriver(this.parameters.client, this.context ? { browserContext: this.context } : {});
+    const remote = await remoteDriverOptions(this.parameters);
+    this.session = createDriver(this.parameters.client, {
+      ...(this.context ? { browserContext: this.context } : {}),
+      ...(remote ? { remote } : {}),
+    });
     await this.session.start({
       platform: this.parameters.platform,
       clientVersion: this.parameters.clientVersion,
@@ -155,7 +164,7 @@ export class ConformanceWorld extends World<RunParameters> {
     try {
       return await this.driver.waitForView(predicate, { description, timeoutMs });
     } catch (error) {
-      if (error instanceof ClientActionError) throw error;
+      if (error instanceof ClientActionError || error instanceof ClientProtocolError) throw error;
       return this.driver.view();
     }
   }

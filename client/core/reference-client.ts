@@ -116,6 +116,8 @@ export class ReferenceClient {
   /** Actions and sign-in callbacks run one at a time, in arrival order. */
   #queue: Promise<unknown> = Promise.resolve();
   #quit = false;
+  /** Actions and callbacks queued or running. */
+  #pending = 0;
 
   private constructor(init: ClientInit) {
     this.#options = init.options;
@@ -624,8 +626,16 @@ export class ReferenceClient {
     } while (queue !== this.#queue);
   }
 
+  /** True when nothing is queued or running: the view changes only on a new action or callback. */
+  get idle(): boolean {
+    return this.#pending === 0;
+  }
+
   #exclusive<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.#queue.then(task);
+    this.#pending += 1;
+    const run = this.#queue.then(task).finally(() => {
+      this.#pending -= 1;
+    });
     this.#queue = run.catch(() => {});
     return run;
   }

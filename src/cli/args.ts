@@ -4,7 +4,7 @@ import type { Target } from '../catalog/types.ts';
 import type { Platform } from '../fixtures/types.ts';
 import { EVIDENCE_MODES, type EvidenceMode } from '../report/evidence.ts';
 import { DEFAULT_TARGETS, type RunOptions } from '../runner/options.ts';
-import { UsageError } from '../runner/run.ts';
+import { MAX_ACTION_TIMEOUT_MS, UsageError } from '../runner/run.ts';
 
 const PLATFORMS = ['windows', 'macos', 'all'] as const;
 const VERSION = /^\d+\.\d+(\.\d+){0,2}$/;
@@ -21,6 +21,8 @@ export const RUN_FLAGS = {
   'user-agent': { type: 'string' },
   evidence: { type: 'string' },
   'no-color': { type: 'boolean' },
+  'client-command': { type: 'string' },
+  'action-timeout': { type: 'string' },
 } as const;
 
 export interface ParsedRun {
@@ -66,7 +68,20 @@ export function parseRunArgs(args: string[], partial: Partial<RunOptions> = {}):
   if (version !== undefined && !VERSION.test(version)) {
     throw new UsageError(`--client-version: expected a version like 4.7 or 4.6.1 (got "${version}")`);
   }
-  partial.targets = targetsFor(platform as Platform | 'all', version);
+  // Without either flag the run takes its default targets (a remote:URL client: its own).
+  if (values.platform !== undefined || version !== undefined) {
+    partial.targets = targetsFor(platform as Platform | 'all', version);
+  }
+  if (values['client-command'] !== undefined) partial.clientCommand = values['client-command'];
+  const timeout = values['action-timeout'];
+  if (timeout !== undefined) {
+    if (!/^\d{1,6}$/.test(timeout) || Number(timeout) < 1 || Number(timeout) > MAX_ACTION_TIMEOUT_MS) {
+      throw new UsageError(
+        `--action-timeout: expected milliseconds from 1 to ${MAX_ACTION_TIMEOUT_MS} (got "${timeout}")`,
+      );
+    }
+    partial.actionTimeoutMs = Number(timeout);
+  }
   if (values.parallel !== undefined) {
     const parallel = Number(values.parallel);
     if (!/^\d+$/.test(values.parallel) || parallel > 16) {

@@ -9,13 +9,16 @@ import type { ProgressEvent, RunOptions } from '../runner/options.ts';
 import { DEFAULT_OPTIONS } from '../runner/options.ts';
 import { reportStartupFailure, runConformance, UsageError } from '../runner/run.ts';
 import { parseRunArgs } from './args.ts';
+import { serveClientCommand } from './serve-client.ts';
 
 const USAGE = `Usage: connector-conformance <command> [flags]
 
 Commands:
   run            Run the conformance suite and write reports (default: all targets, reference client)
     --client NAME            reference (default: the bundled client, in process), ui (its web UI
-                             through Chromium) or ui:URL (a web client honouring docs/ui-contract.md)
+                             through Chromium), ui:URL (a web client honouring docs/ui-contract.md)
+                             or remote:URL (a client serving ccdp/1 at URL on this machine; the
+                             run takes its platform and version unless given)
     --user-agent A           who signs in at the identity provider: http or browser
                              (default: browser for ui clients, else http)
     --evidence E             none, failures or all: screenshots after each step that changes the
@@ -28,6 +31,16 @@ Commands:
     --parallel N             Cucumber workers per target (default 0)
     --fixtures DIR           fixtures folder (default the bundled fixtures)
     --no-color               plain summary
+    --client-command CMD     start a client serving the driver protocol ccdp/1 (docs/driver-protocol.md),
+                             one per worker: the shell command, with {port} (a free port on 127.0.0.1)
+                             and optionally {platform} and {version} (the target) put in; implies
+                             --client remote
+    --action-timeout MS      how long a remote client may take to answer one request (default 10000)
+  serve-client   Serve the reference client over ccdp/1 on 127.0.0.1 until SIGTERM/SIGINT; prints
+                 "ccdp/1 listening on http://127.0.0.1:PORT" first
+    --platform P             windows or macos
+    --client-version X.Y     the version it is
+    --port N                 the port (default 0: any free one)
   requirements   The requirement catalog as a table (--json for JSON)
   defects        The reference client's defects as JSON
 
@@ -38,6 +51,8 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'run':
       return run(args);
+    case 'serve-client':
+      return serveClientCommand(args);
     case 'requirements':
       return requirements(args);
     case 'defects':

@@ -2,45 +2,78 @@
  * Picks the driver a run uses, from the `--client` value:
  * - `reference`: the bundled reference client, in process (fast, no browser);
  * - `ui`: the reference client's web UI, driven through Chromium by role and accessible name;
- * - `ui:URL`: any web client already served at URL (on this machine) that honours docs/ui-contract.md.
+ * - `ui:URL`: any web client already served at URL (on this machine) that honours docs/ui-contract.md;
+ * - `remote:URL`: a client already serving the driver protocol ccdp/1 at URL (docs/driver-protocol.md);
+ * - `remote`: the same, with one client process per worker started from `--client-command`.
  */
 import type { BrowserContext } from 'playwright-core';
 import { InProcessDriver } from './in-process.ts';
+import { RemoteDriver, type RemoteDriverOptions } from './remote.ts';
 import type { ClientDriver } from './types.ts';
 import { ExternalUi, ReferenceClientUi, UiDriver } from './ui.ts';
 
-export const DRIVER_NAMES = ['reference', 'ui', 'ui:URL'] as const;
+export const DRIVER_NAMES = [
+  'reference',
+  'ui',
+  'ui:URL',
+  'remote:URL',
+  'remote (with --client-command)',
+] as const;
 
-export type ClientSpec = { kind: 'reference' } | { kind: 'ui' } | { kind: 'ui-url'; url: string };
+export type ClientSpec =
+  | { kind: 'reference' }
+  | { kind: 'ui' }
+  | { kind: 'ui-url'; url: string }
+  | { kind: 'remote-url'; url: string }
+  | { kind: 'remote-command' };
 
 /** Reads a `--client` value; throws an Error whose message says what is accepted. */
 export function parseClientSpec(value: string): ClientSpec {
   if (value === 'reference') return { kind: 'reference' };
   if (value === 'ui') return { kind: 'ui' };
-  if (value.startsWith('ui:')) {
-    const url = URL.parse(value.slice(3));
-    if (!url || !['http:', 'https:'].includes(url.protocol) || !isLoopback(url.hostname)) {
-      throw new Error(
-        `"${value}": ui:URL takes an http(s) URL on this machine (127.0.0.1, localhost or [::1])`,
-      );
-    }
-    return { kind: 'ui-url', url: url.href };
+  if (value === 'remote') return { kind: 'remote-command' };
+  if (value.startsWith('ui:'))
+    return { kind: 'ui-url', url: loopbackUrl(value, 'ui:URL', ['http:', 'https:']) };
+  if (value.startsWith('remote:')) {
+    return { kind: 'remote-url', url: loopbackUrl(value, 'remote:URL', ['http:']).replace(/\/+$/, '') };
   }
   throw new Error(`unknown client "${value}"; expected one of ${DRIVER_NAMES.join(', ')}`);
 }
 
+function loopbackUrl(value: string, form: string, protocols: string[]): string {
+  const url = URL.parse(value.slice(value.indexOf(':') + 1));
+  if (!url || !protocols.includes(url.protocol) || !isLoopback(url.hostname)) {
+    const scheme = protocols.length > 1 ? 'http(s)' : 'http';
+    throw new Error(
+      `"${value}": ${form} takes an ${scheme} URL on this machine (127.0.0.1, localhost or [::1])`,
+    );
+  }
+  return url.href;
+}
+
 export function needsBrowser(spec: ClientSpec): boolean {
-  return spec.kind !== 'reference';
+  return spec.kind === 'ui' || spec.kind === 'ui-url';
+}
+
+/** Clients in another process reach the policy API over HTTP; the in-process ones through MSW. */
+export function isRemote(spec: ClientSpec): boolean {
+  return spec.kind === 'remote-url' || spec.kind === 'remote-command';
 }
 
 export interface DriverResources {
   /** The scenario's browser context, for drivers that need a browser. */
   browserContext?: BrowserContext;
+  /** Where the remote client answers, for the remote drivers. */
+  remote?: RemoteDriverOptions;
 }
 
 export function createDriver(value: string, resources: DriverResources = {}): ClientDriver {
   const spec = parseClientSpec(value);
   if (spec.kind === 'reference') return new InProcessDriver();
+  if (spec.kind === 'remote-url' || spec.kind === 'remote-command') {
+    if (!resources.remote) throw new Error(`the "${value}" client needs the address of a running client`);
+    return new RemoteDriver(resources.remote);
+  }
   const context = resources.browserContext;
   if (!context) throw new Error(`the "${value}" client needs a browser context`);
   const app = spec.kind === 'ui' ? new ReferenceClientUi() : new ExternalUi(spec.url);

@@ -1,4 +1,5 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import { schemaErrorLines } from '../schema-errors.ts';
 import schema from './conformance.schema.json' with { type: 'json' };
 
 const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false });
@@ -9,14 +10,5 @@ export { schema as conformanceSchema };
 /** Checks a report against conformance.schema.json; returns one string per violation (empty when valid). */
 export function validateReport(report: unknown): string[] {
   if (validate(report)) return [];
-  return (validate.errors ?? []).map((error) => {
-    const where = error.instancePath === '' ? '(report)' : error.instancePath;
-    const extra =
-      error.keyword === 'additionalProperties' && 'additionalProperty' in error.params
-        ? ` (${String(error.params.additionalProperty)})`
-        : error.keyword === 'enum' && 'allowedValues' in error.params
-          ? ` (${JSON.stringify(error.params.allowedValues)})`
-          : '';
-    return `${where} ${error.message ?? error.keyword}${extra}`;
-  });
+  return schemaErrorLines(validate.errors, '(report)');
 }

@@ -9,8 +9,15 @@ import type { EvidenceMode } from '../report/evidence.ts';
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface RunOptions {
-  /** Client driver: "reference" (in process), "ui" (its web UI through Chromium) or "ui:URL". */
+  /**
+   * Client driver: "reference" (in process), "ui" (its web UI through Chromium), "ui:URL",
+   * "remote:URL" (a ccdp/1 client running there) or "remote" (started from `clientCommand`).
+   */
   client: string;
+  /** The shell command that starts a ccdp/1 client, with `{port}` (and optionally `{platform}`, `{version}`). */
+  clientCommand?: string;
+  /** How long a remote client may take to answer one request, in ms. */
+  actionTimeoutMs?: number;
   /** Who signs in on the identity provider's page; by default the browser for UI clients, else HTTP. */
   userAgent?: 'http' | 'browser';
   /** Screenshots and traces kept: by default all screenshots for UI clients, else failures only. */

@@ -12,7 +12,9 @@ import { BrowserUnavailableError, findChromium } from '../browser/chromium.ts';
 import { targetLabel } from '../catalog/applicability.ts';
 import { loadCatalog } from '../catalog/load.ts';
 import type { Requirement, Target } from '../catalog/types.ts';
-import { needsBrowser, parseClientSpec } from '../drivers/index.ts';
+import { PORT_PLACEHOLDER } from '../drivers/client-process.ts';
+import { type ClientSpec, needsBrowser, parseClientSpec } from '../drivers/index.ts';
+import { readStatus } from '../drivers/remote.ts';
 import { loadFixtures } from '../fixtures/load.ts';
 import { buildReport, errorReport } from '../report/build.ts';
 import { TargetCollector } from '../report/collect.ts';
@@ -26,6 +28,9 @@ import {
   SUITE_NAME,
 } from './options.ts';
 import { findVersionTags, targetTagExpression } from './target-tags.ts';
+
+/** The longest --action-timeout accepted, in ms. */
+export const MAX_ACTION_TIMEOUT_MS = 600_000;
 
 /** Bad options: the run cannot start. */
 export class UsageError extends Error {
@@ -41,25 +46,29 @@ export interface RunOutcome {
 export async function runConformance(partial: Partial<RunOptions> = {}): Promise<RunOutcome> {
   const options: RunOptions = {
     ...DEFAULT_OPTIONS,
+    // A client command alone means the remote driver.
+    ...(partial.clientCommand !== undefined ? { client: 'remote' } : {}),
     ...partial,
     targets: [...(partial.targets ?? DEFAULT_OPTIONS.targets)],
   };
   const reportDir = path.resolve(options.reportDir);
   const startedAt = new Date();
-  const header = {
-    suite: { name: SUITE_NAME, version: await suiteVersion() },
-    client: clientInfo(options),
-    startedAt,
-    ...(options.tags ? { tags: options.tags } : {}),
-  };
   let catalog: Requirement[] = [];
+  let clientName: string | undefined;
   try {
     catalog = await loadCatalog(options.catalogFile);
     validateOptions(options);
+    clientName = await checkRemoteClient(options, partial.targets !== undefined);
     await loadFixtures(options.fixturesDir);
   } catch (error) {
     return reportStartupFailure(options, error as Error, catalog);
   }
+  const header = {
+    suite: { name: SUITE_NAME, version: await suiteVersion() },
+    client: clientInfo(options, clientName),
+    startedAt,
+    ...(options.tags ? { tags: options.tags } : {}),
+  };
 
   await rm(path.join(reportDir, 'targets'), { recursive: true, force: true });
   const versionTags = await findVersionTags(path.join(PROJECT_ROOT, 'features'));
@@ -152,6 +161,8 @@ async function runTarget({ options, target, tags, reportDir, collector }: Target
           reportDir: outDir,
           fixturesDir: path.resolve(options.fixturesDir),
           ...(options.defect ? { defect: options.defect } : {}),
+          ...(options.clientCommand !== undefined ? { clientCommand: options.clientCommand } : {}),
+          ...(options.actionTimeoutMs !== undefined ? { actionTimeoutMs: options.actionTimeoutMs } : {}),
         },
       },
     },
@@ -177,17 +188,21 @@ async function runTarget({ options, target, tags, reportDir, collector }: Target
 }
 
 function validateOptions(options: RunOptions): void {
+  let spec: ClientSpec;
   try {
-    parseClientSpec(options.client);
+    spec = parseClientSpec(options.client);
   } catch (error) {
     throw new UsageError(`--client: ${(error as Error).message}`);
   }
-  if (options.userAgent === 'browser' || needsBrowser(parseClientSpec(options.client))) {
+  if (options.userAgent === 'browser' || needsBrowser(spec)) {
     if (!findChromium()) throw new UsageError(new BrowserUnavailableError().message);
   }
+  validateRemoteOptions(options, spec);
   if (options.defect !== undefined) {
-    if (!['reference', 'ui'].includes(options.client)) {
-      throw new UsageError('--defect: only the reference client (reference or ui) has defects');
+    if (spec.kind === 'ui-url') {
+      throw new UsageError(
+        '--defect: only the reference client has defects (--client reference, ui, or remote serving it)',
+      );
     }
     if (!DEFECTS.some((defect) => defect.name === options.defect)) {
       throw new UsageError(
@@ -204,12 +219,69 @@ function validateOptions(options: RunOptions): void {
   }
 }
 
-function clientInfo(options: RunOptions): ConformanceReport['client'] {
+function validateRemoteOptions(options: RunOptions, spec: ClientSpec): void {
+  const command = options.clientCommand;
+  if (spec.kind === 'remote-command' && command === undefined) {
+    throw new UsageError(
+      '--client remote: give the command that starts the client (--client-command "CMD {port}"), or use --client remote:URL',
+    );
+  }
+  if (command !== undefined) {
+    if (spec.kind !== 'remote-command') {
+      throw new UsageError(
+        `--client-command: it starts a ccdp/1 client and does not go with --client ${options.client}`,
+      );
+    }
+    if (!command.includes(PORT_PLACEHOLDER)) {
+      throw new UsageError(
+        `--client-command: the command must contain ${PORT_PLACEHOLDER}, where the harness puts the port the client is to listen on`,
+      );
+    }
+  }
+  const timeout = options.actionTimeoutMs;
+  if (
+    timeout !== undefined &&
+    (!Number.isInteger(timeout) || timeout < 1 || timeout > MAX_ACTION_TIMEOUT_MS)
+  ) {
+    throw new UsageError(
+      `--action-timeout: expected milliseconds from 1 to ${MAX_ACTION_TIMEOUT_MS} (got ${timeout})`,
+    );
+  }
+  if (spec.kind === 'remote-url' && options.parallel > 1) {
+    throw new UsageError(
+      `--parallel: a client at ${spec.url} serves one session at a time; use --client-command to start one per worker`,
+    );
+  }
+}
+
+/**
+ * A `remote:URL` client must answer its status before the run starts. Without --platform and
+ * --client-version the run takes the client's own target; with them, they must be the client's.
+ * Returns the client's name, when it told one.
+ */
+async function checkRemoteClient(options: RunOptions, targetsGiven: boolean): Promise<string | undefined> {
+  const spec = parseClientSpec(options.client);
+  if (spec.kind !== 'remote-url') return undefined;
+  const status = await readStatus(spec.url, options.actionTimeoutMs);
+  const own: Target = { platform: status.client.platform, clientVersion: status.client.version };
+  if (!targetsGiven) options.targets = [own];
+  const other = options.targets.find(
+    (target) => target.platform !== own.platform || target.clientVersion !== own.clientVersion,
+  );
+  if (other !== undefined) {
+    throw new UsageError(
+      `--client ${options.client}: that client is ${targetLabel(own)}, not ${targetLabel(other)}; run it with --platform ${own.platform} --client-version ${own.clientVersion}, or without them`,
+    );
+  }
+  return status.client.name;
+}
+
+function clientInfo(options: RunOptions, remoteName?: string): ConformanceReport['client'] {
   const versions = [...new Set(options.targets.map((t) => t.clientVersion))];
   return {
     name: ['reference', 'ui'].includes(options.client)
       ? 'Zscaler Client Connector (reference client)'
-      : options.client,
+      : (remoteName ?? options.clientCommand ?? options.client),
     driver: options.client,
     version: versions.join(', '),
     ...(options.defect ? { defect: options.defect } : {}),
