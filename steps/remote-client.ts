@@ -39,7 +39,7 @@ export async function remoteDriverOptions(params: RunParameters): Promise<Remote
   return {
     baseUrl: client.url,
     actionTimeoutMs,
-    describeFault: () => client.exitDescription,
+    describeFault: () => client.describeExit(),
     onFault: () => {
       broken = true;
     },

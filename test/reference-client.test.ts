@@ -26,6 +26,7 @@ import { ClientActionError } from '../src/verdict.ts';
 import {
   ACME,
   followGlobal,
+  redirectBack as followRedirect,
   GLOBEX,
   GLOBEX_USER,
   INITECH,
@@ -103,17 +104,12 @@ async function submitUsername(client: ReferenceClient, username: string, button 
 }
 
 /** What the browser does after the IdP: follow the redirect to the client's loopback listener. */
-async function redirectBack(
+function redirectBack(
   view: ClientView,
   params: Record<string, string>,
 ): Promise<{ status: number; text: string }> {
   assert.ok(view.authorizationUrl, `no authorization URL in the ${view.title} window`);
-  const authorization = new URL(view.authorizationUrl);
-  const callback = new URL(authorization.searchParams.get('redirect_uri') ?? '');
-  callback.searchParams.set('state', authorization.searchParams.get('state') ?? '');
-  for (const [name, value] of Object.entries(params)) callback.searchParams.set(name, value);
-  const response = await fetch(callback);
-  return { status: response.status, text: await response.text() };
+  return followRedirect(view.authorizationUrl, params);
 }
 
 /** Username flow for Globex up to and including the IdP's redirect back with a code. */

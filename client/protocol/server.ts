@@ -80,10 +80,15 @@ class Session {
     return { serial: this.serial, idle: client.idle, view: client.view() };
   }
 
-  /** Answers once the view is newer than `after`, the client is idle, `waitMs` passed or `gone` fires. */
+  /**
+   * Answers once the view is newer than `after`, or the client, busy at the call, has finished all it
+   * was doing; at the latest after `waitMs`, or when the caller has gone. A client idle at the call
+   * waits for a change: what comes from outside (a sign-in callback) may still change the view.
+   */
   async viewAfter(after: number, waitMs: number, gone: AbortSignal): Promise<ViewResponse> {
     const client = this.reference.client;
-    if (this.serial > after || client.idle) return this.snapshot();
+    if (this.serial > after) return this.snapshot();
+    const busy = !client.idle;
     await new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
@@ -94,7 +99,7 @@ class Session {
       const timer = setTimeout(done, waitMs);
       this.#waiters.add(done);
       gone.addEventListener('abort', done);
-      client.settled().then(done, done);
+      if (busy) client.settled().then(done, done);
     });
     return this.snapshot();
   }

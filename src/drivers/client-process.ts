@@ -4,6 +4,7 @@
  * is ready when GET /ccdp/1/status answers for that target. Stopped with its whole process group.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Platform } from '../fixtures/types.ts';
@@ -14,6 +15,8 @@ export const PORT_PLACEHOLDER = '{port}';
 /** How often the status endpoint is asked while the client starts, in ms. */
 const POLL_MS = 50;
 const OUTPUT_LINES = 20;
+/** How long a stopped client may take to exit before it is killed, in ms. */
+const STOP_GRACE_MS = 2000;
 
 export interface ClientCommandOptions {
   /** The shell command, with `{port}` and optionally `{platform}` and `{version}`. */
@@ -80,6 +83,19 @@ export class ClientProcess {
     return started;
   }
 
+  /**
+   * Why the process is gone, with its last output; undefined when it still runs `graceMs` later
+   * (a dropped connection is often seen a moment before the exit).
+   */
+  async describeExit(graceMs = 1000): Promise<string | undefined> {
+    if (this.alive) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.#exited, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+      clearTimeout(timer);
+    }
+    return this.exitDescription;
+  }
+
   /** Why the process is gone, with its last output; undefined while it runs. */
   get exitDescription(): string | undefined {
     if (this.#exit === undefined) return undefined;
@@ -116,22 +132,54 @@ export class ClientProcess {
     }
   }
 
-  /** Ends the process group: SIGTERM, then SIGKILL when it is still there after two seconds. */
+  /**
+   * Ends the whole process group (the shell and what it started): SIGTERM, then SIGKILL to what is
+   * left after two seconds; resolves once none of it runs.
+   */
   async stop(): Promise<void> {
-    if (!this.alive) return;
+    if (this.#child.pid === undefined) return;
+    const deadline = Date.now() + STOP_GRACE_MS;
+    let killed = false;
     signalGroup(this.#child, 'SIGTERM');
-    const timer = setTimeout(() => signalGroup(this.#child, 'SIGKILL'), 2000);
+    while (groupRuns(this.#child)) {
+      if (!killed && Date.now() >= deadline) killed = signalGroup(this.#child, 'SIGKILL');
+      await delay(POLL_MS / 2);
+    }
     await this.#exited;
-    clearTimeout(timer);
   }
 }
 
-function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined) return;
+/**
+ * Whether any process of the child's group still runs. On Linux, exited ones not yet reaped (their
+ * parent, the shell, is gone, and init reaps them when it gets to it) do not count.
+ */
+function groupRuns(child: ChildProcess): boolean {
+  if (!signalGroup(child, 0)) return false;
+  if (process.platform !== 'linux') return true;
+  const group = String(child.pid);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    // "pid (comm) state ppid pgrp …": comm may hold spaces and parentheses.
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (pgrp === group && state !== 'Z') return true;
+  }
+  return false;
+}
+
+/** Sends `signal` (0: none, only a check) to the child's process group; false when the group is gone. */
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals | 0): boolean {
+  if (child.pid === undefined) return false;
   try {
     process.kill(-child.pid, signal);
+    return true;
   } catch {
-    // already gone
+    return false;
   }
 }
 

@@ -30,8 +30,11 @@ export interface RemoteDriverOptions {
   baseUrl: string;
   /** How long any one request may take (a long poll: its wait plus this). */
   actionTimeoutMs?: number;
-  /** More about a client that did not answer, e.g. that its process exited. */
-  describeFault?: () => string | undefined;
+  /**
+   * More about a client that did not answer, e.g. that its process exited (asked only when an answer
+   * did not come: it may wait a moment for the process's exit to be seen).
+   */
+  describeFault?: () => Promise<string | undefined>;
   /** Told of every protocol fault, e.g. so the client's process is replaced before the next scenario. */
   onFault?: (error: ClientProtocolError) => void;
 }
@@ -183,16 +186,15 @@ export class RemoteDriver implements ClientDriver {
     try {
       return await exchange<T>(this.#baseUrl, call, call.timeoutMs ?? this.#timeoutMs);
     } catch (error) {
-      if (error instanceof ProtocolProblem) throw this.#protocolError(call.what, error.expected, error.got);
-      throw error;
+      if (!(error instanceof ProtocolProblem)) throw error;
+      const more = error.answered ? undefined : await this.#options.describeFault?.();
+      const got = more === undefined ? error.got : `${error.got} (${more})`;
+      throw this.#protocolError(call.what, error.expected, got);
     }
   }
 
   #protocolError(what: string, expected: string, got: string): ClientProtocolError {
-    const more = this.#options.describeFault?.();
-    const error = new ClientProtocolError(
-      `${what}: expected ${expected}; got ${got}${more === undefined ? '' : ` (${more})`}`,
-    );
+    const error = new ClientProtocolError(`${what}: expected ${expected}; got ${got}`);
     this.#fault ??= error;
     this.#options.onFault?.(error);
     return error;
@@ -239,13 +241,16 @@ export class ProtocolProblem extends Error {
   override name = 'ProtocolProblem';
   readonly expected: string;
   readonly got: string;
+  /** An answer came (a wrong one); otherwise none did: refused, dropped or timed out. */
+  readonly answered: boolean;
   /** Nothing listened: the connection was refused. */
   readonly refused: boolean;
-  constructor(expected: string, got: string, refused = false) {
+  constructor(expected: string, got: string, how: 'answered' | 'refused' | 'no answer' = 'answered') {
     super(`expected ${expected}; got ${got}`);
     this.expected = expected;
     this.got = got;
-    this.refused = refused;
+    this.answered = how === 'answered';
+    this.refused = how === 'refused';
   }
 }
 
@@ -270,7 +275,7 @@ async function exchange<T>(baseUrl: string, call: Omit<Call, 'what'>, timeoutMs:
     text = await response.text();
   } catch (error) {
     const failure = transportFailure(error, timeoutMs);
-    throw new ProtocolProblem(expected, failure.text, failure.refused);
+    throw new ProtocolProblem(expected, failure.text, failure.refused ? 'refused' : 'no answer');
   }
   const body = parseJson(text);
   if (status === call.expect.status) {

@@ -151,3 +151,19 @@ export function stubSignIn(requests: SignInRequest[]): SignInFactory {
     };
   };
 }
+
+/**
+ * What the browser does after the identity provider: follow the redirect to the client's loopback
+ * listener named in `authorizationUrl`, with its state and `params` (e.g. `{ code: 'good' }`).
+ */
+export async function redirectBack(
+  authorizationUrl: string,
+  params: Record<string, string>,
+): Promise<{ status: number; text: string }> {
+  const authorization = new URL(authorizationUrl);
+  const callback = new URL(authorization.searchParams.get('redirect_uri') ?? '');
+  callback.searchParams.set('state', authorization.searchParams.get('state') ?? '');
+  for (const [name, value] of Object.entries(params)) callback.searchParams.set(name, value);
+  const response = await fetch(callback);
+  return { status: response.status, text: await response.text() };
+}

@@ -1,0 +1,49 @@
+/** The reference client served over ccdp/1 in this process, on the stub policy API and sign-in. */
+import { type CcdpListener, referenceClientHandler, serveCcdp } from '../../client/protocol/server.ts';
+import type { Platform } from '../../src/fixtures/types.ts';
+import { StubPolicyApi, stubSignIn, type WorldOptions } from './reference-client-stubs.ts';
+
+export const ENROLLED_USER = 'alex@acme.example';
+
+export interface StubbedServer extends CcdpListener {
+  api: StubPolicyApi;
+}
+
+export async function serveStubbedClient(
+  options: { platform?: Platform; clientVersion?: string; world?: WorldOptions } = {},
+): Promise<StubbedServer> {
+  const api = new StubPolicyApi(options.world ?? {});
+  const handler = referenceClientHandler({
+    platform: options.platform ?? 'windows',
+    clientVersion: options.clientVersion ?? '4.7',
+    deps: { policyApi: () => api, signIn: stubSignIn([]) },
+  });
+  return Object.assign(await serveCcdp(handler), { api });
+}
+
+/** A session request for the stubbed server (the policy API URL is not used by the stub). */
+export function sessionRequest(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    platform: 'windows',
+    clientVersion: '4.7',
+    policyApiUrl: 'http://127.0.0.1:9/',
+    username: ENROLLED_USER,
+    ...extra,
+  };
+}
+
+/** One raw request: the status and the JSON body (undefined for an empty one). */
+export async function request(
+  url: string,
+  method: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(url, {
+    method,
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
+}
