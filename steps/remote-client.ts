@@ -39,7 +39,8 @@ export async function remoteDriverOptions(params: RunParameters): Promise<Remote
   return {
     baseUrl: client.url,
     actionTimeoutMs,
-    describeFault: () => client.describeExit(),
+    // A dropped connection is often seen a moment before the exit of the process that dropped it.
+    describeFault: (how) => client.describeExit(how === 'dropped' ? 1000 : 0),
     onFault: () => {
       broken = true;
     },

@@ -123,7 +123,7 @@ export class ClientProcess {
         return;
       } catch (error) {
         const problem = error instanceof ClientProtocolError ? error.cause : undefined;
-        if (!(problem instanceof ProtocolProblem) || !problem.refused) throw error;
+        if (!(problem instanceof ProtocolProblem) || problem.how !== 'refused') throw error;
       }
       if (Date.now() >= deadline) {
         throw fail(`did not answer GET ${this.url}/ccdp/1/status within ${options.startupTimeoutMs} ms`);

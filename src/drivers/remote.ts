@@ -23,6 +23,9 @@ import { describeView } from './describe.ts';
 import type { ClientAction, ClientDriver, ClientView, SessionOptions, WaitOptions } from './types.ts';
 
 export const DEFAULT_ACTION_TIMEOUT_MS = 10_000;
+
+/** Why no answer came: the connection was refused, dropped, or nothing came in time. */
+export type NoAnswer = 'refused' | 'dropped' | 'timeout';
 const DEFAULT_WAIT_MS = 5000;
 
 export interface RemoteDriverOptions {
@@ -31,10 +34,10 @@ export interface RemoteDriverOptions {
   /** How long any one request may take (a long poll: its wait plus this). */
   actionTimeoutMs?: number;
   /**
-   * More about a client that did not answer, e.g. that its process exited (asked only when an answer
-   * did not come: it may wait a moment for the process's exit to be seen).
+   * More about a client that did not answer, e.g. that its process exited. Asked only when no answer
+   * came; after a dropped connection it may wait a moment for the process's exit to be seen.
    */
-  describeFault?: () => Promise<string | undefined>;
+  describeFault?: (how: NoAnswer) => Promise<string | undefined>;
   /** Told of every protocol fault, e.g. so the client's process is replaced before the next scenario. */
   onFault?: (error: ClientProtocolError) => void;
 }
@@ -187,7 +190,7 @@ export class RemoteDriver implements ClientDriver {
       return await exchange<T>(this.#baseUrl, call, call.timeoutMs ?? this.#timeoutMs);
     } catch (error) {
       if (!(error instanceof ProtocolProblem)) throw error;
-      const more = error.answered ? undefined : await this.#options.describeFault?.();
+      const more = error.how === 'answered' ? undefined : await this.#options.describeFault?.(error.how);
       const got = more === undefined ? error.got : `${error.got} (${more})`;
       throw this.#protocolError(call.what, error.expected, got);
     }
@@ -241,16 +244,13 @@ export class ProtocolProblem extends Error {
   override name = 'ProtocolProblem';
   readonly expected: string;
   readonly got: string;
-  /** An answer came (a wrong one); otherwise none did: refused, dropped or timed out. */
-  readonly answered: boolean;
-  /** Nothing listened: the connection was refused. */
-  readonly refused: boolean;
-  constructor(expected: string, got: string, how: 'answered' | 'refused' | 'no answer' = 'answered') {
+  /** A (wrong) answer came, or none did. */
+  readonly how: 'answered' | NoAnswer;
+  constructor(expected: string, got: string, how: 'answered' | NoAnswer = 'answered') {
     super(`expected ${expected}; got ${got}`);
     this.expected = expected;
     this.got = got;
-    this.answered = how === 'answered';
-    this.refused = how === 'refused';
+    this.how = how;
   }
 }
 
@@ -275,7 +275,7 @@ async function exchange<T>(baseUrl: string, call: Omit<Call, 'what'>, timeoutMs:
     text = await response.text();
   } catch (error) {
     const failure = transportFailure(error, timeoutMs);
-    throw new ProtocolProblem(expected, failure.text, failure.refused ? 'refused' : 'no answer');
+    throw new ProtocolProblem(expected, failure.text, failure.how);
   }
   const body = parseJson(text);
   if (status === call.expect.status) {
@@ -307,22 +307,22 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false; pr
 }
 
 /** What came back instead of an answer, in words: a timeout, a refused or dropped connection. */
-function transportFailure(error: unknown, timeoutMs: number): { text: string; refused: boolean } {
+function transportFailure(error: unknown, timeoutMs: number): { text: string; how: NoAnswer } {
   if (error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-    return { text: `no answer within ${timeoutMs} ms (--action-timeout)`, refused: false };
+    return { text: `no answer within ${timeoutMs} ms (--action-timeout)`, how: 'timeout' };
   }
   const cause =
     error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
   switch (cause?.code) {
     case 'ECONNREFUSED':
-      return { text: 'connection refused (nothing listens there)', refused: true };
+      return { text: 'connection refused (nothing listens there)', how: 'refused' };
     case 'ECONNRESET':
     case 'UND_ERR_SOCKET':
     case 'EPIPE':
-      return { text: 'the connection was closed before an answer', refused: false };
+      return { text: 'the connection was closed before an answer', how: 'dropped' };
     default: {
       const message = cause?.message ?? (error instanceof Error ? error.message : String(error));
-      return { text: `no answer: ${message}`, refused: false };
+      return { text: `no answer: ${message}`, how: 'dropped' };
     }
   }
 }

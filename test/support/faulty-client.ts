@@ -48,6 +48,8 @@ export async function serveFaultyClient(options: FaultyClientOptions): Promise<F
   const marker = options.markerDir === undefined ? undefined : path.join(options.markerDir, 'fault');
   let faulted = marker !== undefined && existsSync(marker);
   const server: Server = createServer((request, response) => {
+    // No connection is kept for later: once the server stops listening, every request finds it gone.
+    if (options.fault === 'refused') response.shouldKeepAlive = false;
     const isAction = request.method === 'POST' && request.url?.endsWith('/actions');
     if (!isAction || faulted) {
       void handler.handle(request, response);
