@@ -10,28 +10,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { DEFECTS } from '../client/core/defects.ts';
-import { applies } from '../src/catalog/applicability.ts';
-import { loadCatalog } from '../src/catalog/load.ts';
 import type { Target } from '../src/catalog/types.ts';
 import { ClientProcess } from '../src/drivers/client-process.ts';
 import type { ConformanceReport, ScenarioResult } from '../src/report/types.ts';
-import { DEFAULT_OPTIONS, DEFAULT_TARGETS, PROJECT_ROOT } from '../src/runner/options.ts';
-import { type RunOutcome, runConformance } from '../src/runner/run.ts';
+import { DEFAULT_TARGETS, PROJECT_ROOT } from '../src/runner/options.ts';
 import { FAULTS, type Fault } from './support/faulty-client.ts';
+import { defectRuns, run, verdicts } from './support/runs.ts';
 
-const catalog = await loadCatalog(DEFAULT_OPTIONS.catalogFile);
-const tempDir = (prefix: string) => mkdtemp(path.join(tmpdir(), prefix));
 const BIN = path.join(PROJECT_ROOT, 'bin', 'connector-conformance.js');
 const SERVE_CLIENT = `node ${BIN} serve-client --platform {platform} --client-version {version} --port {port}`;
 const MACOS: Target = { platform: 'macos', clientVersion: '4.7' };
-
-function verdicts(report: ConformanceReport): string[] {
-  return report.results.map((r) => `${r.requirement} ${r.platform} ${r.clientVersion}: ${r.status}`);
-}
-
-async function run(options: Parameters<typeof runConformance>[0]): Promise<RunOutcome> {
-  return runConformance({ reportDir: await tempDir('remote-run-'), ...options });
-}
 
 /** Every scenario that ran, once, with its verdict (a scenario appears under each requirement it covers). */
 function scenarios(report: ConformanceReport): ScenarioResult[] {
@@ -91,15 +79,10 @@ describe('the full suite through ccdp/1', () => {
 describe('each defect through ccdp/1', () => {
   for (const defect of DEFECTS) {
     test(`${defect.name}: the same verdicts as in process on ${defect.requirement}'s scenarios`, async () => {
-      const requirement = catalog.find((r) => r.id === defect.requirement);
-      assert.ok(requirement, defect.requirement);
-      const targets = DEFAULT_TARGETS.filter((target) => applies(requirement, target));
-      const tags = `@req:${defect.requirement}`;
-      const inProcess = await run({ defect: defect.name, targets, tags });
-      const remote = await run({ clientCommand: SERVE_CLIENT, defect: defect.name, targets, tags });
-      assert.equal(remote.report.run.exitCode, 1, JSON.stringify(remote.report.run.errors));
-      assert.equal(remote.report.client.defect, defect.name);
-      assert.deepEqual(verdicts(remote.report), verdicts(inProcess.report));
+      const { inProcess, other } = await defectRuns(defect, { clientCommand: SERVE_CLIENT });
+      assert.equal(other.report.run.exitCode, 1, JSON.stringify(other.report.run.errors));
+      assert.equal(other.report.client.defect, defect.name);
+      assert.deepEqual(verdicts(other.report), verdicts(inProcess.report));
     });
   }
 });
@@ -117,7 +100,7 @@ describe('a client that breaks the protocol', () => {
   };
   for (const fault of FAULTS) {
     test(`${fault}: that scenario is in error, the others run and pass, exit 2, every report written`, async () => {
-      const markers = await tempDir(`fault-${fault}-`);
+      const markers = await mkdtemp(path.join(tmpdir(), `fault-${fault}-`));
       const command = `node ${path.join(PROJECT_ROOT, 'test', 'support', 'faulty-client.ts')} ${fault} {platform} {version} {port} ${markers}`;
       const clean = await run({ targets: [MACOS] });
       const { report, reportFile } = await run({

@@ -4,27 +4,12 @@
  * run requirement by requirement, for the clean client and for every defect.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { DEFECTS } from '../client/core/defects.ts';
-import { applies } from '../src/catalog/applicability.ts';
-import { loadCatalog } from '../src/catalog/load.ts';
-import type { ConformanceReport } from '../src/report/types.ts';
-import { DEFAULT_OPTIONS, DEFAULT_TARGETS } from '../src/runner/options.ts';
-import { type RunOutcome, runConformance } from '../src/runner/run.ts';
-
-const catalog = await loadCatalog(DEFAULT_OPTIONS.catalogFile);
-const tempDir = (prefix: string) => mkdtemp(path.join(tmpdir(), prefix));
-
-function verdicts(report: ConformanceReport): string[] {
-  return report.results.map((r) => `${r.requirement} ${r.platform} ${r.clientVersion}: ${r.status}`);
-}
-
-async function run(options: Parameters<typeof runConformance>[0]): Promise<RunOutcome> {
-  return runConformance({ reportDir: await tempDir('ui-run-'), ...options });
-}
+import { DEFAULT_TARGETS } from '../src/runner/options.ts';
+import { defectRuns, run, verdicts } from './support/runs.ts';
 
 describe('the full suite through the browser', () => {
   test('gives the in-process verdicts on every target, and keeps the screens it showed', async () => {
@@ -58,16 +43,10 @@ describe('the full suite through the browser', () => {
 describe('each defect through the browser', () => {
   for (const defect of DEFECTS) {
     test(`${defect.name}: the same verdicts as in process on ${defect.requirement}'s scenarios`, async () => {
-      const requirement = catalog.find((r) => r.id === defect.requirement);
-      assert.ok(requirement, defect.requirement);
-      // A defect shows on its requirement's scenarios, on the targets where that requirement applies;
-      // the full browser run above already compares every scenario.
-      const targets = DEFAULT_TARGETS.filter((target) => applies(requirement, target));
-      const tags = `@req:${defect.requirement}`;
-      const inProcess = await run({ defect: defect.name, targets, tags });
-      const ui = await run({ client: 'ui', defect: defect.name, targets, tags, evidence: 'failures' });
-      assert.equal(ui.report.run.exitCode, 1, JSON.stringify(ui.report.run.errors));
-      assert.deepEqual(verdicts(ui.report), verdicts(inProcess.report));
+      // The full browser run above already compares every scenario.
+      const { inProcess, other } = await defectRuns(defect, { client: 'ui', evidence: 'failures' });
+      assert.equal(other.report.run.exitCode, 1, JSON.stringify(other.report.run.errors));
+      assert.deepEqual(verdicts(other.report), verdicts(inProcess.report));
     });
   }
 
