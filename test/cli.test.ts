@@ -1,13 +1,16 @@
 /** The command line: exit codes, one-line errors for bad input, and a report even when a run fails. */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import type { ConformanceReport } from '../src/report/types.ts';
 import { PROJECT_ROOT } from '../src/runner/options.ts';
+import { closedPort } from './support/ccdp.ts';
 
 const BIN = path.join(PROJECT_ROOT, 'bin', 'connector-conformance.js');
 
@@ -48,6 +51,36 @@ describe('run with bad input', () => {
     ['an unknown defect', ['--defect', 'no-such-defect'], /--defect: unknown defect "no-such-defect"/],
     ['an unknown client', ['--client', 'netscape'], /--client: unknown client "netscape"/],
     ['an unknown flag', ['--colour'], /Unknown option '--colour'/],
+    [
+      'a client command without {port}',
+      ['--client-command', 'vendor-client --listen 8080'],
+      /^connector-conformance: --client-command: the command must contain \{port\}, where the harness puts the port/,
+    ],
+    [
+      'the remote client without a command',
+      ['--client', 'remote'],
+      /^connector-conformance: --client remote: give the command that starts the client \(--client-command "CMD \{port\}"\), or use --client remote:URL$/,
+    ],
+    [
+      'a client command with a UI client',
+      ['--client', 'ui', '--client-command', 'vendor-client {port}'],
+      /^connector-conformance: --client-command: it starts a ccdp\/1 client and does not go with --client ui$/,
+    ],
+    [
+      'a bad action timeout',
+      ['--action-timeout', 'soon'],
+      /^connector-conformance: --action-timeout: expected milliseconds from 1 to 600000 \(got "soon"\)$/,
+    ],
+    [
+      'a remote client elsewhere',
+      ['--client', 'remote:http://192.0.2.1:8080'],
+      /^connector-conformance: --client: "remote:http:\/\/192\.0\.2\.1:8080": remote:URL takes an http URL on this machine/,
+    ],
+    [
+      'workers sharing one remote client',
+      ['--client', 'remote:http://127.0.0.1:9', '--parallel', '2'],
+      /^connector-conformance: --parallel: a client at http:\/\/127\.0\.0\.1:9 serves one session at a time; use --client-command to start one per worker$/,
+    ],
   ];
   for (const [what, args, message] of cases) {
     test(`${what}: exit 2, one line, and a report`, async () => {
@@ -62,6 +95,24 @@ describe('run with bad input', () => {
       assert.ok(report.results.length > 0 && report.results.every((r) => r.status === 'error'));
     });
   }
+
+  test('a remote client that is not there: exit 2, one line, and a report', async () => {
+    const port = await closedPort();
+    const reportDir = await tempDir('cli-bad-');
+    const { code, stderr } = await cli([
+      'run',
+      '--client',
+      `remote:http://127.0.0.1:${port}`,
+      '--report-dir',
+      reportDir,
+    ]);
+    assert.equal(code, 2);
+    assert.equal(
+      stderr.split('\n')[0],
+      `connector-conformance: read the status of http://127.0.0.1:${port}: expected 200 with a ccdp/1 status from GET /ccdp/1/status; got connection refused (nothing listens there)`,
+    );
+    assert.ok((await readReport(reportDir)).results.every((r) => r.status === 'error'));
+  });
 
   test('a UI client without Chromium: exit 2 and one line saying how to get one', async () => {
     const reportDir = await tempDir('cli-no-browser-');
@@ -155,6 +206,43 @@ describe('listings', () => {
     const json = await cli(['requirements', '--json']);
     const catalog = JSON.parse(json.stdout) as { id: string }[];
     assert.equal(table.stdout.trim().split('\n').length, catalog.length);
+  });
+
+  test('serve-client: the first line says where, SIGTERM stops it with exit 0', async () => {
+    const child = spawn(process.execPath, [
+      BIN,
+      'serve-client',
+      '--platform',
+      'macos',
+      '--client-version',
+      '4.7',
+    ]);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
+    const url = /^ccdp\/1 listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(line)?.[1];
+    assert.ok(url, line);
+    const status = (await (await fetch(`${url}/ccdp/1/status`)).json()) as { client: unknown };
+    assert.deepEqual(status.client, {
+      name: 'Zscaler Client Connector (reference client)',
+      version: '4.7',
+      platform: 'macos',
+    });
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
+  });
+
+  test('serve-client with bad flags: exit 2 and one line naming the flag', async () => {
+    const { code, stderr } = await cli(['serve-client', '--platform', 'linux', '--client-version', '4.7']);
+    assert.equal(code, 2);
+    assert.equal(
+      stderr,
+      'connector-conformance serve-client: --platform: expected windows or macos (got "linux")\n',
+    );
+    const noVersion = await cli(['serve-client', '--platform', 'windows']);
+    assert.match(
+      noVersion.stderr,
+      /^connector-conformance serve-client: --client-version: expected a version like 4\.7 \(got ""\)\n$/,
+    );
   });
 
   test('an unknown command: exit 2 with the usage', async () => {

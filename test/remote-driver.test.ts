@@ -13,7 +13,7 @@ import { RemoteDriver, readStatus } from '../src/drivers/remote.ts';
 import type { SessionOptions } from '../src/drivers/types.ts';
 import { PROJECT_ROOT } from '../src/runner/options.ts';
 import { ClientActionError, ClientProtocolError } from '../src/verdict.ts';
-import { ENROLLED_USER, serveStubbedClient } from './support/ccdp.ts';
+import { closedPort, ENROLLED_USER, serveStubbedClient } from './support/ccdp.ts';
 import { type Fault, serveFaultyClient } from './support/faulty-client.ts';
 import { GLOBEX_USER, redirectBack, StubPolicyApi, stubSignIn } from './support/reference-client-stubs.ts';
 
@@ -209,13 +209,3 @@ describe('a client process started from a command', () => {
     );
   });
 });
-
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}

@@ -1,4 +1,5 @@
 /** The reference client served over ccdp/1 in this process, on the stub policy API and sign-in. */
+import { type AddressInfo, createServer } from 'node:net';
 import { type CcdpListener, referenceClientHandler, serveCcdp } from '../../client/protocol/server.ts';
 import type { Platform } from '../../src/fixtures/types.ts';
 import { StubPolicyApi, stubSignIn, type WorldOptions } from './reference-client-stubs.ts';
@@ -46,4 +47,15 @@ export async function request(
   });
   const text = await response.text();
   return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
+}
+
+/** A port on 127.0.0.1 that nothing listens on (something did a moment ago). */
+export function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
