@@ -24,8 +24,9 @@ export async function remoteDriverOptions(params: RunParameters): Promise<Remote
   if (spec.kind !== 'remote-command') return undefined;
   const command = params.clientCommand;
   if (command === undefined) throw new Error('the remote client needs --client-command');
-  if (started !== undefined && (broken || !(await started.catch(() => undefined))?.alive)) {
-    await stopClientProcess();
+  if (started !== undefined) {
+    const running = await started.catch(() => undefined);
+    if (running !== undefined && (broken || !running.alive)) await stopClientProcess();
   }
   // A command that never came up is not retried: every scenario of this worker reports why.
   started ??= ClientProcess.start({

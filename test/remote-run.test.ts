@@ -135,6 +135,26 @@ describe('a client that breaks the protocol', () => {
   }
 });
 
+describe('a client command that does not start', () => {
+  test('every scenario is in error naming the command and how it ended; exit 2, reports written', async () => {
+    const command = `node -e "console.error('licence server unreachable'); process.exit(4)" {port}`;
+    const { report, reportFile } = await run({ clientCommand: command, targets: [MACOS] });
+    assert.equal(report.run.exitCode, 2);
+    const ran = scenarios(report);
+    assert.ok(ran.length > 10, `${ran.length} scenarios`);
+    for (const scenario of ran) {
+      assert.equal(scenario.verdict, 'error');
+      assert.match(
+        scenario.message ?? '',
+        /ClientProtocolError: --client-command "node -e .*": the client did not answer GET http:\/\/127\.0\.0\.1:\d+\/ccdp\/1\/status: the client process exited with code 4; its last output: licence server unreachable$/,
+      );
+    }
+    assert.ok(
+      (await stat(path.join(path.dirname(reportFile), 'targets', 'macos-4.7', 'junit.xml'))).size > 0,
+    );
+  });
+});
+
 /** Whether a process runs (an exited one that nobody has reaped yet does not). */
 async function runs(pid: number): Promise<boolean> {
   try {
