@@ -431,8 +431,11 @@ describe('the ui driver in Chromium', () => {
     );
   });
 
-  test('an action ends only once the client has answered it', async () => {
-    await show(MAIN);
+  /**
+   * Clicks Private Access on `on` while the client holds its answer back: act() must still be waiting
+   * when the client has the action, and end once the answer is shown.
+   */
+  async function assertActAwaitsTheAnswer(on: UiDriver, why: string): Promise<void> {
     let release = () => {};
     const answered = new Promise<void>((resolve) => {
       release = resolve;
@@ -441,17 +444,44 @@ describe('the ui driver in Chromium', () => {
       await answered;
       return PRIVATE_ACCESS;
     };
-    let acted = false;
-    const before = contract.actions.length;
-    const acting = driver.act({ type: 'click', control: 'Private Access' }).then(() => {
-      acted = true;
-    });
-    await contract.actionReceived(before + 1);
-    assert.equal(acted, false, 'act() must wait while the action request is in flight');
-    release();
-    await acting;
-    assert.equal((await driver.view()).title, 'Private Access');
-    contract.onAction = () => undefined;
+    try {
+      let acted = false;
+      const before = contract.actions.length;
+      const acting = on.act({ type: 'click', control: 'Private Access' }).then(() => {
+        acted = true;
+      });
+      await contract.actionReceived(before + 1);
+      assert.equal(acted, false, why);
+      release();
+      await acting;
+      assert.equal((await on.view()).title, 'Private Access');
+    } finally {
+      contract.onAction = () => undefined;
+    }
+  }
+
+  test('an action ends only once the client has answered it', async () => {
+    await show(MAIN);
+    await assertActAwaitsTheAnswer(driver, 'act() must wait while the action request is in flight');
+  });
+
+  test('a window that declares aria-busy is done when it is no longer busy, however lively the page', {
+    timeout: 30_000,
+  }, async () => {
+    // With the quiet-window wait, a page that never stops changing would hold every action until
+    // the action timeout (a minute here, past this test's timeout): aria-busy ends it at once.
+    const lively = new UiDriver({ context, app: new ExternalUi(contract.busyUrl), actionTimeoutMs: 60_000 });
+    await lively.start(SESSION);
+    try {
+      contract.show(MAIN);
+      await lively.waitForView((v) => v.window === 'main', { description: 'the main window' });
+      await lively.page?.evaluate(
+        'setInterval(() => { document.body.dataset.tick = String(Date.now()); }, 5)',
+      );
+      await assertActAwaitsTheAnswer(lively, 'act() must wait while the window is aria-busy');
+    } finally {
+      await lively.stop();
+    }
   });
 
   test('waitForView sees a change the client makes later, by itself', async () => {
@@ -495,6 +525,9 @@ describe('the ui driver in Chromium', () => {
     assert.deepEqual(await driver.view(), SELECTION);
     const png = await driver.screenshot();
     assert.deepEqual([...png.subarray(1, 4)], [...Buffer.from('PNG')]);
+    // Screenshots are reused while the page reports no DOM change; a changed window is captured anew.
+    await show(PRIVATE_ACCESS);
+    assert.notDeepEqual(await driver.screenshot(), png);
     assert.deepEqual((await driver.evidence()).log, [
       `start: the web client at ${contract.url} (windows 4.7)`,
       `restart: reloading ${contract.url}`,

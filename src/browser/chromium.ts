@@ -3,7 +3,12 @@
  * so that it reaches nothing but loopback and does no background work of its own.
  */
 import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import { createRequire } from 'node:module';
+import type { Browser, BrowserType } from 'playwright-core';
+
+// playwright-core is loaded only when a browser is wanted: an in-process run never pays for it.
+const require = createRequire(import.meta.url);
+const chromium = (): BrowserType => (require('playwright-core') as typeof import('playwright-core')).chromium;
 
 export class BrowserUnavailableError extends Error {
   override name = 'BrowserUnavailableError';
@@ -20,7 +25,7 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string | und
   if (configured) return existsSync(configured) ? configured : undefined;
   for (const candidate of SYSTEM_CHROMIUMS) if (existsSync(candidate)) return candidate;
   try {
-    const downloaded = chromium.executablePath();
+    const downloaded = chromium().executablePath();
     return downloaded && existsSync(downloaded) ? downloaded : undefined;
   } catch {
     return undefined;
@@ -47,5 +52,5 @@ export function chromiumArgs(): string[] {
 export async function launchChromium(options: { headless?: boolean } = {}): Promise<Browser> {
   const executablePath = findChromium();
   if (executablePath === undefined) throw new BrowserUnavailableError();
-  return chromium.launch({ executablePath, headless: options.headless ?? true, args: chromiumArgs() });
+  return chromium().launch({ executablePath, headless: options.headless ?? true, args: chromiumArgs() });
 }
