@@ -4,7 +4,7 @@
  * - `ui`: the reference client's web UI, driven through Chromium by role and accessible name;
  * - `ui:URL`: any web client already served at URL (on this machine) that honours docs/ui-contract.md.
  */
-import type { BrowserContext } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { InProcessDriver } from './in-process.ts';
 import type { ClientDriver } from './types.ts';
 import { ExternalUi, ReferenceClientUi, UiDriver } from './ui.ts';
@@ -36,6 +36,8 @@ export function needsBrowser(spec: ClientSpec): boolean {
 export interface DriverResources {
   /** The scenario's browser context, for drivers that need a browser. */
   browserContext?: BrowserContext;
+  /** A blank page of that context, opened and prepared ahead of time (see preparePage in ui.ts). */
+  page?: Page;
 }
 
 export function createDriver(value: string, resources: DriverResources = {}): ClientDriver {
@@ -44,7 +46,7 @@ export function createDriver(value: string, resources: DriverResources = {}): Cl
   const context = resources.browserContext;
   if (!context) throw new Error(`the "${value}" client needs a browser context`);
   const app = spec.kind === 'ui' ? new ReferenceClientUi() : new ExternalUi(spec.url);
-  return new UiDriver({ context, app });
+  return new UiDriver({ context, app, ...(resources.page ? { page: resources.page } : {}) });
 }
 
 function isLoopback(hostname: string): boolean {
