@@ -119,14 +119,18 @@ const view = (window: ClientView['window'], title: string, extra: Partial<Client
 });
 
 describe('finding Chromium', () => {
-  test('CHROMIUM_PATH first, then the system chromium; loopback only', () => {
-    assert.equal(findChromium({ CHROMIUM_PATH: '/usr/bin/chromium' }), '/usr/bin/chromium');
-    assert.equal(findChromium({ CHROMIUM_PATH: '/nowhere/chromium' }), undefined);
-    assert.equal(findChromium({}), '/usr/bin/chromium');
+  test('CHROMIUM_PATH first, then the headless shell, then the system chromium; loopback only', () => {
+    const installed = (...files: string[]) => ({ exists: (file: string) => files.includes(file) });
+    const both = installed('/usr/lib/chromium/chromium-headless-shell', '/usr/bin/chromium');
+    assert.equal(findChromium({ CHROMIUM_PATH: '/usr/bin/chromium' }, both), '/usr/bin/chromium');
+    assert.equal(findChromium({ CHROMIUM_PATH: '/nowhere/chromium' }, both), undefined);
+    assert.equal(findChromium({}, both), '/usr/lib/chromium/chromium-headless-shell');
+    assert.equal(findChromium({}, { ...both, headless: false }), '/usr/bin/chromium');
+    assert.equal(findChromium({}, installed('/usr/bin/chromium')), '/usr/bin/chromium');
     assert.ok(chromiumArgs().includes('--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'));
     assert.equal(
       new BrowserUnavailableError().message,
-      "no Chromium found: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH",
+      "no Chromium found: install Debian's chromium-headless-shell or chromium (apt-get install chromium-headless-shell) or set CHROMIUM_PATH",
     );
   });
 });
