@@ -1,8 +1,7 @@
-import { After, AfterAll, AfterStep, Before, setDefaultTimeout } from '@cucumber/cucumber';
+import { After, AfterStep, Before, setDefaultTimeout } from '@cucumber/cucumber';
 import { isRemote, parseClientSpec } from '../src/drivers/index.ts';
 import { ScenarioEvidence, slug } from '../src/report/evidence.ts';
-import { closeBrowser } from './browser.ts';
-import { ensureSimulatedWorld, stopSimulatedWorld } from './environment.ts';
+import { ensureSimulatedWorld } from '../src/runner/worker-resources.ts';
 import type { ConformanceWorld } from './world.ts';
 
 // Each wait inside a step has its own, shorter timeout that says what was awaited; this one only
@@ -54,8 +53,4 @@ After(async function (this: ConformanceWorld, { result }) {
         (policy.unhandled.length > 1 ? ` (and ${policy.unhandled.length - 1} more unknown calls)` : ''),
     );
   }
-});
-
-AfterAll(async () => {
-  await Promise.all([stopSimulatedWorld(), closeBrowser()]);
 });

@@ -1,5 +1,4 @@
 import { type IWorldOptions, setWorldConstructor, World } from '@cucumber/cucumber';
-import type { BrowserContext } from 'playwright-core';
 import type { Device, TunnelLogEntry } from '../mocks/policy/state.ts';
 import { BrowserUserAgent } from '../src/agents/browser-user-agent.ts';
 import { HttpUserAgent } from '../src/agents/http-user-agent.ts';
@@ -9,9 +8,8 @@ import type { ClientDriver, ClientView } from '../src/drivers/types.ts';
 import type { SimulatedWorld } from '../src/environment/simulated-world.ts';
 import type { Organisation, Platform, User } from '../src/fixtures/types.ts';
 import type { EvidenceMode, ScenarioEvidence } from '../src/report/evidence.ts';
+import { type ScenarioBrowser, scenarioBrowser, simulatedWorld } from '../src/runner/worker-resources.ts';
 import { ClientActionError, ClientProtocolError } from '../src/verdict.ts';
-import { newBrowserContext } from './browser.ts';
-import { simulatedWorld } from './environment.ts';
 import { remoteDriverOptions } from './remote-client.ts';
 
 /** What the run passes every scenario (JSON: it crosses to parallel workers). */
@@ -26,6 +24,8 @@ export interface RunParameters {
   evidence: EvidenceMode;
   /** This target's report folder: evidence goes below it. */
   reportDir: string;
+  /** A new browser context for every scenario, instead of the worker's one reset between scenarios. */
+  freshContext: boolean;
   defect?: string;
   fixturesDir: string;
   /** With client "remote": the command that starts a ccdp/1 client, `{port}` in it. */
@@ -39,7 +39,7 @@ export class ConformanceWorld extends World<RunParameters> {
   requirements: string[] = [];
   private session: ClientDriver | undefined;
   private agent: UserAgent | undefined;
-  private context: BrowserContext | undefined;
+  private browser: ScenarioBrowser | undefined;
   /** Screenshots and trace of this scenario (set by the Before hook). */
   evidence: ScenarioEvidence | undefined;
   private page: SignInPage | undefined;
@@ -67,8 +67,8 @@ export class ConformanceWorld extends World<RunParameters> {
   get userAgent(): UserAgent {
     if (this.agent) return this.agent;
     if (this.parameters.userAgent === 'browser') {
-      if (!this.context) throw new Error('the browser user agent needs the browser started with the client');
-      this.agent = new BrowserUserAgent({ context: this.context });
+      if (!this.browser) throw new Error('the browser user agent needs the browser started with the client');
+      this.agent = new BrowserUserAgent({ context: this.browser.context });
     } else {
       this.agent = new HttpUserAgent();
     }
@@ -77,13 +77,16 @@ export class ConformanceWorld extends World<RunParameters> {
 
   async startClient(username: string): Promise<void> {
     this.user = this.findUser(username);
-    if (needsBrowser(parseClientSpec(this.parameters.client)) || this.parameters.userAgent === 'browser') {
-      this.context = await newBrowserContext();
-      await this.evidence?.startTrace(this.context);
+    const ui = needsBrowser(parseClientSpec(this.parameters.client));
+    if (ui || this.parameters.userAgent === 'browser') {
+      this.browser = await scenarioBrowser({ withPage: ui, fresh: this.parameters.freshContext });
+      await this.evidence?.startTrace(this.browser.context);
     }
+    const { context, page } = this.browser ?? {};
     const remote = await remoteDriverOptions(this.parameters);
     this.session = createDriver(this.parameters.client, {
-      ...(this.context ? { browserContext: this.context } : {}),
+      ...(context ? { browserContext: context } : {}),
+      ...(page ? { page } : {}),
       ...(remote ? { remote } : {}),
     });
     await this.session.start({
@@ -191,14 +194,14 @@ export class ConformanceWorld extends World<RunParameters> {
     return this.session?.screenshot?.();
   }
 
-  /** Keep this scenario's evidence as the run asked, then close the client and the browser context. */
+  /** Keep this scenario's evidence as the run asked, then close the client and let the browser go. */
   async dispose(passed: boolean): Promise<void> {
     try {
       await this.evidence?.finish(passed, (data, mediaType) => this.attach(data, mediaType));
     } finally {
       await this.agent?.close();
       await this.session?.stop();
-      await this.context?.close();
+      await this.browser?.release();
     }
   }
 }

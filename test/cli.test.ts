@@ -122,7 +122,7 @@ describe('run with bad input', () => {
     assert.equal(code, 2);
     assert.equal(
       stderr.split('\n')[0],
-      "connector-conformance: no Chromium found: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH",
+      "connector-conformance: no Chromium found: install Debian's chromium-headless-shell or chromium (apt-get install chromium-headless-shell) or set CHROMIUM_PATH",
     );
     assert.equal((await readReport(reportDir)).run.exitCode, 2);
   });

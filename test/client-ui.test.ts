@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { type DefectName, ReferenceClient, type SignInRequest } from '../client/index.ts';
+import { clientUiPage } from '../client/ui/page.ts';
 import { serveClientUi } from '../client/ui/server.ts';
 import type { ClientView } from '../src/drivers/types.ts';
 import type { Platform } from '../src/fixtures/types.ts';
@@ -187,6 +188,8 @@ describe('the reference client web UI', () => {
     const main = dialog(page, 'Zscaler Client Connector');
     await main.waitFor();
     assert.equal(await page.getByRole('dialog').count(), 1);
+    // The window declares when it is processing an action (docs/ui-contract.md); at rest it is not.
+    assert.equal(await main.getAttribute('aria-busy'), 'false');
     assert.equal(await main.getByRole('button', { name: 'Internet Security' }).count(), 1);
     await main.getByRole('button', { name: 'Private Access' }).click();
 
@@ -359,6 +362,27 @@ describe('the reference client web UI', () => {
   });
 });
 
+describe('the reference client web UI page', () => {
+  it('carries the current window as data no view text can break out of', () => {
+    const view: ClientView = {
+      window: 'add-tenant',
+      title: 'Add Tenant',
+      tenants: [],
+      controls: ['Submit', 'Cancel'],
+      fields: ['Username'],
+      options: [],
+      info: [],
+      error: '</script><script>alert(1)</script>',
+    };
+    const html = clientUiPage({ platform: 'windows', clientVersion: '4.7', initial: { serial: 7, view } });
+    assert.equal(html.match(/<\/script>/g)?.length, 2, 'only the data block and the page script close');
+    const data = /<script type="application\/json" id="initial-view" data-serial="7">(.*?)<\/script>/.exec(
+      html,
+    );
+    assert.deepEqual(JSON.parse(data?.[1] ?? ''), view);
+  });
+});
+
 describe('the reference client web UI server', () => {
   it('serves the view, streams changes, takes actions and refuses what is not offered', async (t) => {
     const dataDir = await mkdtemp(join(tmpdir(), 'ccc-ui-test-'));
@@ -385,6 +409,12 @@ describe('the reference client web UI server', () => {
     const html = await page.text();
     assert.match(html, /<footer class="build">macOS · 4\.7<\/footer>/);
     assert.doesNotMatch(html, /<(link|script)[^>]+(href|src)="(?!data:)/);
+    // The window is in the page itself, so it shows without a round trip.
+    const initial =
+      /<script type="application\/json" id="initial-view" data-serial="(\d+)">(.*?)<\/script>/.exec(html);
+    assert.ok(initial, 'the page carries the current window');
+    assert.equal(initial[1], '0');
+    assert.deepEqual(JSON.parse(initial[2] ?? ''), client.view());
 
     const current = await fetch(new URL('/view', ui.url));
     assert.deepEqual(await current.json(), client.view());

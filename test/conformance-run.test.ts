@@ -1,6 +1,9 @@
-/** The full in-process run against the reference client: every applicable requirement conforms. */
+/**
+ * The full in-process run against the reference client: every applicable requirement conforms; the
+ * same run shared out to worker processes gives the same verdicts.
+ */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -9,6 +12,8 @@ import { loadCatalog } from '../src/catalog/load.ts';
 import { validateReport } from '../src/report/schema.ts';
 import { DEFAULT_OPTIONS, DEFAULT_TARGETS } from '../src/runner/options.ts';
 import { runConformance } from '../src/runner/run.ts';
+import type { TargetJob } from '../src/runner/target.ts';
+import { runInWorkers } from '../src/runner/workers.ts';
 
 test('the full run against the reference client conforms on every target', async () => {
   const reportDir = await mkdtemp(path.join(tmpdir(), 'conformance-'));
@@ -47,4 +52,64 @@ test('the full run against the reference client conforms on every target', async
     assert.match(await readFile(path.join(dir, 'junit.xml'), 'utf8'), /<testcase /);
     assert.ok((await stat(path.join(dir, 'cucumber.html'))).size > 10_000);
   }
+});
+
+test('--parallel 2: worker processes share out the targets and the verdicts stay the same', async () => {
+  const verdicts = (report: Awaited<ReturnType<typeof runConformance>>['report']) =>
+    report.results.map((r) => `${r.requirement} ${r.platform} ${r.clientVersion}: ${r.status}`);
+  const serial = await runConformance({
+    reportDir: await mkdtemp(path.join(tmpdir(), 'serial-')),
+    defect: 'partner-login-keeps-main-on',
+  });
+  const reportDir = await mkdtemp(path.join(tmpdir(), 'parallel-'));
+  const finished: string[] = [];
+  const parallel = await runConformance({
+    reportDir,
+    parallel: 2,
+    defect: 'partner-login-keeps-main-on',
+    onProgress: (event) => {
+      if (event.type === 'target-finished')
+        finished.push(`${event.target.platform} ${event.target.clientVersion}`);
+    },
+  });
+  assert.equal(parallel.report.run.exitCode, 1);
+  assert.deepEqual(verdicts(parallel.report), verdicts(serial.report));
+  assert.ok(verdicts(parallel.report).includes('EX-PARTNER-OFF-MAIN windows 4.7: nonconforming'));
+  assert.equal(parallel.report.summary.scenarios, serial.report.summary.scenarios);
+  assert.deepEqual(finished.toSorted(), ['macos 4.7', 'windows 4.5', 'windows 4.6', 'windows 4.7']);
+  for (const target of DEFAULT_TARGETS) {
+    const dir = path.join(reportDir, 'targets', `${target.platform}-${target.clientVersion}`);
+    assert.match(await readFile(path.join(dir, 'junit.xml'), 'utf8'), /<testcase /);
+  }
+});
+
+test('a worker that cannot run its target reports why, and the next target still runs', async () => {
+  const reportDir = await mkdtemp(path.join(tmpdir(), 'workers-'));
+  const blocked = path.join(reportDir, 'a-file');
+  await writeFile(blocked, '');
+  const job = (reportTo: string, clientVersion: string): TargetJob => ({
+    options: {
+      client: 'reference',
+      reportDir: reportTo,
+      parallel: 1,
+      fixturesDir: DEFAULT_OPTIONS.fixturesDir,
+    },
+    target: { platform: 'windows', clientVersion },
+    tags: '@req:PA-OPEN and @platform:windows',
+    reportDir: reportTo,
+  });
+  // The first target's report folder would have to go below a file.
+  const jobs = [job(blocked, '4.7'), job(reportDir, '4.6')];
+  const ended: { version: string; error?: string }[] = [];
+  let messages = 0;
+  await runInWorkers(jobs, 1, {
+    onMessage: () => {
+      messages += 1;
+    },
+    onEnd: (done, error) => ended.push({ version: done.target.clientVersion, ...(error ? { error } : {}) }),
+  });
+  assert.equal(ended.length, 2);
+  assert.match(ended[0]?.error ?? '', /ENOTDIR/);
+  assert.deepEqual(ended[1], { version: '4.6' });
+  assert.ok(messages > 0);
 });

@@ -119,14 +119,18 @@ const view = (window: ClientView['window'], title: string, extra: Partial<Client
 });
 
 describe('finding Chromium', () => {
-  test('CHROMIUM_PATH first, then the system chromium; loopback only', () => {
-    assert.equal(findChromium({ CHROMIUM_PATH: '/usr/bin/chromium' }), '/usr/bin/chromium');
-    assert.equal(findChromium({ CHROMIUM_PATH: '/nowhere/chromium' }), undefined);
-    assert.equal(findChromium({}), '/usr/bin/chromium');
+  test('CHROMIUM_PATH first, then the headless shell, then the system chromium; loopback only', () => {
+    const installed = (...files: string[]) => ({ exists: (file: string) => files.includes(file) });
+    const both = installed('/usr/lib/chromium/chromium-headless-shell', '/usr/bin/chromium');
+    assert.equal(findChromium({ CHROMIUM_PATH: '/usr/bin/chromium' }, both), '/usr/bin/chromium');
+    assert.equal(findChromium({ CHROMIUM_PATH: '/nowhere/chromium' }, both), undefined);
+    assert.equal(findChromium({}, both), '/usr/lib/chromium/chromium-headless-shell');
+    assert.equal(findChromium({}, { ...both, headless: false }), '/usr/bin/chromium');
+    assert.equal(findChromium({}, installed('/usr/bin/chromium')), '/usr/bin/chromium');
     assert.ok(chromiumArgs().includes('--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'));
     assert.equal(
       new BrowserUnavailableError().message,
-      "no Chromium found: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH",
+      "no Chromium found: install Debian's chromium-headless-shell or chromium (apt-get install chromium-headless-shell) or set CHROMIUM_PATH",
     );
   });
 });
@@ -431,8 +435,11 @@ describe('the ui driver in Chromium', () => {
     );
   });
 
-  test('an action ends only once the client has answered it', async () => {
-    await show(MAIN);
+  /**
+   * Clicks Private Access on `on` while the client holds its answer back: act() must still be waiting
+   * when the client has the action, and end once the answer is shown.
+   */
+  async function assertActAwaitsTheAnswer(on: UiDriver, why: string): Promise<void> {
     let release = () => {};
     const answered = new Promise<void>((resolve) => {
       release = resolve;
@@ -441,17 +448,44 @@ describe('the ui driver in Chromium', () => {
       await answered;
       return PRIVATE_ACCESS;
     };
-    let acted = false;
-    const before = contract.actions.length;
-    const acting = driver.act({ type: 'click', control: 'Private Access' }).then(() => {
-      acted = true;
-    });
-    await contract.actionReceived(before + 1);
-    assert.equal(acted, false, 'act() must wait while the action request is in flight');
-    release();
-    await acting;
-    assert.equal((await driver.view()).title, 'Private Access');
-    contract.onAction = () => undefined;
+    try {
+      let acted = false;
+      const before = contract.actions.length;
+      const acting = on.act({ type: 'click', control: 'Private Access' }).then(() => {
+        acted = true;
+      });
+      await contract.actionReceived(before + 1);
+      assert.equal(acted, false, why);
+      release();
+      await acting;
+      assert.equal((await on.view()).title, 'Private Access');
+    } finally {
+      contract.onAction = () => undefined;
+    }
+  }
+
+  test('an action ends only once the client has answered it', async () => {
+    await show(MAIN);
+    await assertActAwaitsTheAnswer(driver, 'act() must wait while the action request is in flight');
+  });
+
+  test('a window that declares aria-busy is done when it is no longer busy, however lively the page', {
+    timeout: 30_000,
+  }, async () => {
+    // With the quiet-window wait, a page that never stops changing would hold every action until
+    // the action timeout (a minute here, past this test's timeout): aria-busy ends it at once.
+    const lively = new UiDriver({ context, app: new ExternalUi(contract.busyUrl), actionTimeoutMs: 60_000 });
+    await lively.start(SESSION);
+    try {
+      contract.show(MAIN);
+      await lively.waitForView((v) => v.window === 'main', { description: 'the main window' });
+      await lively.page?.evaluate(
+        'setInterval(() => { document.body.dataset.tick = String(Date.now()); }, 5)',
+      );
+      await assertActAwaitsTheAnswer(lively, 'act() must wait while the window is aria-busy');
+    } finally {
+      await lively.stop();
+    }
   });
 
   test('waitForView sees a change the client makes later, by itself', async () => {
@@ -495,6 +529,9 @@ describe('the ui driver in Chromium', () => {
     assert.deepEqual(await driver.view(), SELECTION);
     const png = await driver.screenshot();
     assert.deepEqual([...png.subarray(1, 4)], [...Buffer.from('PNG')]);
+    // Screenshots are reused while the page reports no DOM change; a changed window is captured anew.
+    await show(PRIVATE_ACCESS);
+    assert.notDeepEqual(await driver.screenshot(), png);
     assert.deepEqual((await driver.evidence()).log, [
       `start: the web client at ${contract.url} (windows 4.7)`,
       `restart: reloading ${contract.url}`,

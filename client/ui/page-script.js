@@ -21,6 +21,8 @@
   const opened = new Set();
   /** Actions go out one at a time, in the order the person made them. */
   let queue = Promise.resolve();
+  /** Actions sent or waiting to be: while there are any, the window is aria-busy. */
+  let pending = 0;
   /** Counter for element ids. */
   let nextId = 0;
 
@@ -47,6 +49,8 @@
    * action still offers it (the client would refuse it with 409 otherwise: nothing would change).
    */
   function post(action) {
+    pending += 1;
+    markBusy();
     queue = queue.then(async () => {
       if (!offers(latest, action)) return;
       try {
@@ -59,9 +63,17 @@
         accept(Number(response.headers.get('x-view-serial')), await response.json());
       } catch {
         // The client is gone; the page shows the last window it knew.
+      } finally {
+        pending -= 1;
+        markBusy();
       }
     });
     return queue;
+  }
+
+  /** aria-busy on the window: true from a person's action until the window shows its outcome. */
+  function markBusy() {
+    if (shown !== null) shown.dialog.setAttribute('aria-busy', String(pending > 0));
   }
 
   /** Shows `view` unless a newer one is already on screen. */
@@ -418,7 +430,12 @@
     const body = el('div', { className: 'window__body' });
     const dialog = el(
       'div',
-      { role: 'dialog', 'aria-label': view.title, className: `window window--${kind}` },
+      {
+        role: 'dialog',
+        'aria-label': view.title,
+        'aria-busy': String(pending > 0),
+        className: `window window--${kind}`,
+      },
       [
         titleBar(view.title),
         kind === 'main' || kind === 'private-access'
@@ -479,6 +496,16 @@
     if (view.window === 'authentication' && view.authorizationUrl && !opened.has(view.authorizationUrl)) {
       opened.add(view.authorizationUrl);
       openSignIn(view.authorizationUrl);
+    }
+  }
+
+  // The window the client showed when the page was served: on screen before the stream connects.
+  const initial = document.getElementById('initial-view');
+  if (initial !== null) {
+    try {
+      accept(Number(initial.dataset.serial), JSON.parse(initial.textContent));
+    } catch {
+      // Unreadable: the stream's first view shows the window instead.
     }
   }
 

@@ -4,11 +4,14 @@
  * personality of Zscaler Client Connector; page-script.js renders the windows and posts actions.
  */
 import { readFileSync } from 'node:fs';
+import type { ClientView } from '../../src/drivers/types.ts';
 import type { Platform } from '../../src/fixtures/types.ts';
 
 export interface ClientUiPageOptions {
   platform: Platform;
   clientVersion: string;
+  /** The window to show at once, with its number, so the page needs no round trip to show it. */
+  initial?: { serial: number; view: ClientView };
 }
 
 const PLATFORM_NAMES: Record<Platform, string> = { windows: 'Windows', macos: 'macOS' };
@@ -200,11 +203,19 @@ export function clientUiPage(options: ClientUiPageOptions): string {
 </head>
 <body class="platform-${options.platform}">
 <div id="app"></div>
-<footer class="build">${escapeHtml(build)}</footer>
+<footer class="build">${escapeHtml(build)}</footer>${initialView(options.initial)}
 <script>${SCRIPT}</script>
 </body>
 </html>
 `;
+}
+
+/** A JSON data block (never executed) that page-script.js reads before it connects. */
+function initialView(initial: ClientUiPageOptions['initial']): string {
+  if (initial === undefined) return '';
+  // "<" escaped: the JSON cannot close the script element whatever the view says.
+  const json = JSON.stringify(initial.view).replace(/</g, '\\u003c');
+  return `\n<script type="application/json" id="initial-view" data-serial="${initial.serial}">${json}</script>`;
 }
 
 function escapeHtml(text: string): string {

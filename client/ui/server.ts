@@ -47,7 +47,7 @@ class BadRequest extends Error {
 }
 
 export async function serveClientUi(client: UiClient, options: ClientUiOptions): Promise<ServedClientUi> {
-  const page = clientUiPage(options);
+  clientUiPage(options); // refuses bad options now rather than on the first request
   const streams = new Set<ServerResponse>();
   /** Number of the current view: how many changes the client has reported. */
   let serial = 0;
@@ -80,10 +80,16 @@ export async function serveClientUi(client: UiClient, options: ClientUiOptions):
     const route = `${request.method ?? ''} ${url.pathname}`;
     switch (route) {
       case 'GET /':
-        send(response, 200, 'text/html; charset=utf-8', page, {
-          'content-security-policy':
-            "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-        });
+        send(
+          response,
+          200,
+          'text/html; charset=utf-8',
+          clientUiPage({ ...options, initial: { serial, view: client.view() } }),
+          {
+            'content-security-policy':
+              "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+          },
+        );
         return;
       case 'GET /view':
         sendJson(response, 200, client.view(), { 'x-view-serial': String(serial) });

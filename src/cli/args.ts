@@ -20,6 +20,7 @@ export const RUN_FLAGS = {
   fixtures: { type: 'string' },
   'user-agent': { type: 'string' },
   evidence: { type: 'string' },
+  'fresh-context': { type: 'boolean' },
   'no-color': { type: 'boolean' },
   'client-command': { type: 'string' },
   'action-timeout': { type: 'string' },
@@ -46,6 +47,7 @@ export function parseRunArgs(args: string[], partial: Partial<RunOptions> = {}):
   if (values.client !== undefined) partial.client = values.client;
   if (values.fixtures !== undefined) partial.fixturesDir = values.fixtures;
   if (values.defect !== undefined) partial.defect = values.defect;
+  if (values['fresh-context']) partial.freshContext = true;
   const agent = values['user-agent'];
   if (agent !== undefined) {
     if (agent !== 'http' && agent !== 'browser') {

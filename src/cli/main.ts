@@ -28,7 +28,9 @@ Commands:
     --defect NAME            switch on one of the reference client's defects
     --tags EXPR              Cucumber tag expression, e.g. "@req:EX-MAIN-ON"
     --report-dir DIR         where reports go (default reports)
-    --parallel N             Cucumber workers per target (default 0)
+    --parallel N             worker processes sharing out the targets (default 0: all in this process)
+    --fresh-context          a new browser context per scenario, instead of one per worker reset
+                             between scenarios (slower; the isolation is the same)
     --fixtures DIR           fixtures folder (default the bundled fixtures)
     --no-color               plain summary
     --client-command CMD     start a client serving the driver protocol ccdp/1 (docs/driver-protocol.md),
@@ -113,10 +115,11 @@ function verdictLine(report: ConformanceReport): string {
 
 function progressPrinter(): (event: ProgressEvent) => void {
   return (event) => {
-    if (event.type === 'target-started') process.stdout.write(`${targetLabel(event.target).padEnd(12)} `);
+    // Targets may run side by side (--parallel): a dot per scenario, a line per target as it ends.
     if (event.type === 'scenario-finished') process.stdout.write('.');
     if (event.type === 'target-finished') {
-      process.stdout.write(` ${event.scenarios} scenarios in ${(event.durationMs / 1000).toFixed(1)} s\n`);
+      const seconds = (event.durationMs / 1000).toFixed(1);
+      process.stdout.write(` ${targetLabel(event.target)}: ${event.scenarios} scenarios in ${seconds} s\n`);
     }
   };
 }

@@ -6,7 +6,7 @@
  * - `remote:URL`: a client already serving the driver protocol ccdp/1 at URL (docs/driver-protocol.md);
  * - `remote`: the same, with one client process per worker started from `--client-command`.
  */
-import type { BrowserContext } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { InProcessDriver } from './in-process.ts';
 import { RemoteDriver, type RemoteDriverOptions } from './remote.ts';
 import type { ClientDriver } from './types.ts';
@@ -63,6 +63,8 @@ export function isRemote(spec: ClientSpec): boolean {
 export interface DriverResources {
   /** The scenario's browser context, for drivers that need a browser. */
   browserContext?: BrowserContext;
+  /** A blank page of that context, opened and prepared ahead of time (see preparePage in ui.ts). */
+  page?: Page;
   /** Where the remote client answers, for the remote drivers. */
   remote?: RemoteDriverOptions;
 }
@@ -77,7 +79,7 @@ export function createDriver(value: string, resources: DriverResources = {}): Cl
   const context = resources.browserContext;
   if (!context) throw new Error(`the "${value}" client needs a browser context`);
   const app = spec.kind === 'ui' ? new ReferenceClientUi() : new ExternalUi(spec.url);
-  return new UiDriver({ context, app });
+  return new UiDriver({ context, app, ...(resources.page ? { page: resources.page } : {}) });
 }
 
 function isLoopback(hostname: string): boolean {

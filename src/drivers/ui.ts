@@ -6,12 +6,14 @@
  * Waiting, never sleeping. The page reports every DOM change to the driver (a MutationObserver installed
  * before any page script, calling a binding the driver exposes), and the driver sees the page's requests
  * (event streams and web sockets aside, as they stay open by design). So:
- * - after an action, the driver waits until the page is still: no request in flight, and neither a DOM
- *   change nor a request starting or ending for `quietMs` (50 ms). A window that changes, one that shows
- *   an error, and one that does nothing visible all end the wait as soon as the page is still. This needs
- *   no knowledge of how a client talks to its back end, so it serves any web client as well as the
- *   reference page (which posts the action, then fetches the new view). It is bounded by the action
- *   timeout: a page that never goes still is taken as it is when the timeout passes.
+ * - after an action, a window that declares its busy state (an `aria-busy` attribute on the dialog,
+ *   docs/ui-contract.md) is done the moment it is no longer `aria-busy="true"`; the driver waits for that
+ *   inside the page. The reference page declares it.
+ * - after an action on any other page, the driver waits until the page is still: no request in flight,
+ *   and neither a DOM change nor a request starting or ending for `quietMs` (50 ms). A window that
+ *   changes, one that shows an error, and one that does nothing visible all end the wait as soon as the
+ *   page is still. This needs no knowledge of how a client talks to its back end.
+ * Both are bounded by the action timeout: a page that never goes still is taken as it is then.
  * - waitForView re-reads the window after every DOM change until the predicate holds or the timeout
  *   passes.
  */
@@ -38,6 +40,11 @@ export interface UiApplication {
 export interface UiDriverOptions {
   /** The scenario's browser context; the caller owns it (and its tracing) and closes it. */
   context: BrowserContext;
+  /**
+   * A page of `context` to show the client in, owned by the caller (who may reuse it after stop());
+   * by default the driver opens one when the client starts and closes it when it stops.
+   */
+  page?: Page;
   app: UiApplication;
   /** How long an action, or a window to appear, may take; 5000 by default. */
   actionTimeoutMs?: number;
@@ -56,6 +63,47 @@ const INSTALL_OBSERVER = `new MutationObserver(() => {
   globalThis.${CHANGE_BINDING}?.();
 }).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });`;
 
+/** Who hears each prepared page's DOM changes: the driver showing the client in it. */
+const changeListeners = new WeakMap<Page, () => void>();
+const prepared = new WeakMap<Page, Promise<void>>();
+
+/**
+ * Readies a page for the driver: the DOM-change binding and observer, installed before any page script
+ * runs. Opening and preparing a page costs a renderer process start; a caller that opens the next
+ * scenario's page ahead of time takes that off the scenario's clock.
+ */
+export function preparePage(page: Page): Promise<void> {
+  let done = prepared.get(page);
+  if (done === undefined) {
+    done = (async () => {
+      await page.exposeBinding(CHANGE_BINDING, ({ page: source }) => changeListeners.get(source)?.());
+      await page.addInitScript({ content: INSTALL_OBSERVER });
+    })();
+    prepared.set(page, done);
+  }
+  return done;
+}
+
+/**
+ * In the page, after an action: "done" once no dialog is aria-busy="true", "timeout" if one still is
+ * after `timeoutMs`, "undeclared" when the dialog has no aria-busy attribute at all.
+ */
+const UNTIL_NOT_BUSY = `(timeoutMs) => new Promise((resolve) => {
+  if (document.querySelector('[role="dialog"][aria-busy]') === null) return resolve('undeclared');
+  const busy = () => document.querySelector('[role="dialog"][aria-busy="true"]') !== null;
+  if (!busy()) return resolve('done');
+  const finish = (outcome) => {
+    observer.disconnect();
+    clearTimeout(timer);
+    resolve(outcome);
+  };
+  const observer = new MutationObserver(() => {
+    if (!busy()) finish('done');
+  });
+  observer.observe(document, { subtree: true, childList: true, attributeFilter: ['aria-busy'] });
+  const timer = setTimeout(() => finish('timeout'), timeoutMs);
+})`;
+
 export class UiDriver implements ClientDriver {
   readonly name = 'ui';
   readonly #context: BrowserContext;
@@ -63,6 +111,12 @@ export class UiDriver implements ClientDriver {
   readonly #actionTimeoutMs: number;
   readonly #quietMs: number;
   #page: Page | undefined;
+  /** The caller's page, if one was given. */
+  readonly #given: Page | undefined;
+  /** Stops following the page's requests and DOM changes. */
+  #untrack: (() => void) | undefined;
+  /** The last screenshot, and how many DOM changes the page had reported when it was taken. */
+  #shot: { png: Buffer; changes: number } | undefined;
   /** The page's requests in flight (streams aside). */
   readonly #inFlight = new Set<Request>();
   readonly #idleWaiters = new Set<() => void>();
@@ -72,6 +126,7 @@ export class UiDriver implements ClientDriver {
 
   constructor(options: UiDriverOptions) {
     this.#context = options.context;
+    this.#given = options.page;
     this.#app = options.app;
     this.#actionTimeoutMs = options.actionTimeoutMs ?? DEFAULT_ACTION_TIMEOUT_MS;
     this.#quietMs = options.quietMs ?? DEFAULT_QUIET_MS;
@@ -86,14 +141,10 @@ export class UiDriver implements ClientDriver {
     if (this.#page !== undefined) throw new Error('the client UI is already open; stop it first');
     const url = await this.#app.start(options);
     try {
-      const page = await this.#context.newPage();
+      const page = this.#given ?? (await this.#context.newPage());
       this.#page = page;
-      this.#track(page);
-      await page.exposeBinding(CHANGE_BINDING, () => {
-        this.#domChanges += 1;
-        this.#activity();
-      });
-      await page.addInitScript({ content: INSTALL_OBSERVER });
+      this.#untrack = this.#track(page);
+      await preparePage(page);
       await this.#load(page, url);
     } catch (error) {
       await this.stop().catch(() => undefined);
@@ -161,12 +212,8 @@ export class UiDriver implements ClientDriver {
           .getByRole('radio', { name: action.option, exact: true });
         break;
     }
-    const count = await target.count();
-    if (count !== 1) {
-      throw new ClientActionError(`${window} shows ${count} elements for ${what}; the contract wants one`);
-    }
-    if (!(await target.isEnabled())) throw new ClientActionError(`${window}: ${what} is disabled`);
-
+    // The view lists only enabled controls, so what is left to fear is a duplicate: Playwright's strict
+    // locators refuse to act on two elements, and the count then says how many there are.
     const deadline = performance.now() + this.#actionTimeoutMs;
     const timeout = this.#actionTimeoutMs;
     try {
@@ -174,6 +221,10 @@ export class UiDriver implements ClientDriver {
       else if (action.type === 'fill') await target.fill(action.value, { timeout });
       else await target.check({ timeout });
     } catch (error) {
+      const count = await target.count().catch(() => 1);
+      if (count > 1) {
+        throw new ClientActionError(`${window} shows ${count} elements for ${what}; the contract wants one`);
+      }
       throw new ClientActionError(`${window}: could not act on ${what}: ${firstLine(error)}`);
     }
     await this.#settle(page, deadline);
@@ -214,11 +265,13 @@ export class UiDriver implements ClientDriver {
   async stop(): Promise<void> {
     const page = this.#page;
     this.#page = undefined;
+    this.#untrack?.();
+    this.#untrack = undefined;
     this.#inFlight.clear();
     this.#notifyIdle();
     this.#activity();
     try {
-      if (page !== undefined && !page.isClosed()) await page.close();
+      if (page !== undefined && page !== this.#given && !page.isClosed()) await page.close();
     } finally {
       await this.#app.stop();
     }
@@ -228,9 +281,14 @@ export class UiDriver implements ClientDriver {
     return this.#app.evidence();
   }
 
-  /** The page as it looks now (PNG). */
+  /** The page as it looks now (PNG); the last one again when the page reported no DOM change since. */
   async screenshot(): Promise<Buffer> {
-    return this.#running().screenshot();
+    const page = this.#running();
+    const changes = this.#domChanges;
+    if (this.#shot?.changes === changes) return this.#shot.png;
+    const png = await page.screenshot();
+    this.#shot = { png, changes };
+    return png;
   }
 
   async #load(page: Page, url: string): Promise<void> {
@@ -274,10 +332,16 @@ export class UiDriver implements ClientDriver {
   }
 
   /**
-   * Waits until the page has processed an action: nothing in flight and no DOM change for quietMs, with
-   * no request starting or ending meanwhile. Gives up silently at `deadline` (the page may animate).
+   * Waits until the page has processed an action: until its window is no longer aria-busy, when it
+   * declares that state; else until nothing is in flight and no DOM change came for quietMs, with no
+   * request starting or ending meanwhile. Gives up silently at `deadline` (the page may animate).
    */
   async #settle(page: Page, deadline: number): Promise<void> {
+    const timeoutMs = Math.round(Math.max(1, deadline - performance.now()));
+    const declared = await page
+      .evaluate<string>(`(${UNTIL_NOT_BUSY})(${timeoutMs})`)
+      .catch(() => 'undeclared');
+    if (declared !== 'undeclared') return;
     for (;;) {
       if (page.isClosed()) return;
       if (!(await this.#whenIdle(deadline - performance.now()))) return;
@@ -344,24 +408,38 @@ export class UiDriver implements ClientDriver {
     for (const waiter of [...this.#idleWaiters]) waiter();
   }
 
-  #track(page: Page): void {
+  /** Follows the page's requests and DOM changes; returns the function that stops it. */
+  #track(page: Page): () => void {
+    const started = (request: Request) => {
+      if (STREAMING.has(request.resourceType())) return;
+      this.#inFlight.add(request);
+      this.#activity();
+    };
     const ended = (request: Request) => {
       if (!this.#inFlight.delete(request)) return;
       this.#notifyIdle();
       this.#activity();
     };
-    page.on('request', (request) => {
-      if (STREAMING.has(request.resourceType())) return;
-      this.#inFlight.add(request);
-      this.#activity();
-    });
-    page.on('requestfinished', ended);
-    page.on('requestfailed', ended);
-    page.on('close', () => {
+    const closed = () => {
       this.#inFlight.clear();
       this.#notifyIdle();
       this.#activity();
+    };
+    page.on('request', started);
+    page.on('requestfinished', ended);
+    page.on('requestfailed', ended);
+    page.on('close', closed);
+    changeListeners.set(page, () => {
+      this.#domChanges += 1;
+      this.#activity();
     });
+    return () => {
+      page.off('request', started);
+      page.off('requestfinished', ended);
+      page.off('requestfailed', ended);
+      page.off('close', closed);
+      changeListeners.delete(page);
+    };
   }
 
   #running(): Page {

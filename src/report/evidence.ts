@@ -18,6 +18,9 @@ interface Shot {
 
 type Attach = (data: string, mediaType: string) => void;
 
+/** Contexts whose tracing was started: each scenario then records one chunk. */
+const tracing = new WeakSet<BrowserContext>();
+
 export class ScenarioEvidence {
   readonly #mode: EvidenceMode;
   readonly #reportDir: string;
@@ -38,9 +41,16 @@ export class ScenarioEvidence {
     return this.#mode !== 'none';
   }
 
+  /** Records the scenario as one trace chunk of `context` (which may serve several scenarios in turn). */
   async startTrace(context: BrowserContext): Promise<void> {
     if (!this.enabled) return;
-    await context.tracing.start({ screenshots: true, snapshots: true });
+    if (!tracing.has(context)) {
+      // DOM snapshots, not a screencast: the step screenshots show the screen, and a screencast would
+      // cost the browser a frame encoding for every paint.
+      await context.tracing.start({ screenshots: false, snapshots: true });
+      tracing.add(context);
+    }
+    await context.tracing.startChunk();
     this.#tracing = context;
   }
 
@@ -64,12 +74,12 @@ export class ScenarioEvidence {
     this.#tracing = undefined;
     if (!context) return;
     if (passed) {
-      await context.tracing.stop();
+      await context.tracing.stopChunk();
       return;
     }
     await mkdir(this.#dir, { recursive: true });
     const trace = path.join(this.#dir, 'trace.zip');
-    await context.tracing.stop({ path: trace });
+    await context.tracing.stopChunk({ path: trace });
     attach(path.relative(this.#reportDir, trace), 'text/uri-list');
   }
 

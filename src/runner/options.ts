@@ -30,8 +30,10 @@ export interface RunOptions {
   tags?: string;
   /** Where reports go; relative paths are taken from the current directory. */
   reportDir: string;
-  /** Cucumber parallel workers per target (0: none). */
+  /** Worker processes the targets are shared out to (0: every target in this process). */
   parallel: number;
+  /** A new browser context per scenario instead of the worker's one, reset between scenarios. */
+  freshContext?: boolean;
   fixturesDir: string;
   catalogFile: string;
   /** Called as the run progresses, for the command line's progress output. */
@@ -61,7 +63,7 @@ export const DEFAULT_OPTIONS: Omit<RunOptions, 'targets'> & { targets: readonly 
 };
 
 /** The user agent and evidence a run uses when not told: the browser ones for a UI client. */
-export function resolvedAgentAndEvidence(options: RunOptions): {
+export function resolvedAgentAndEvidence(options: Pick<RunOptions, 'client' | 'userAgent' | 'evidence'>): {
   userAgent: 'http' | 'browser';
   evidence: EvidenceMode;
 } {

@@ -2,11 +2,8 @@
  * The public entry point: run the conformance suite against a client, once per target, and write
  * the reports. The command line is a thin layer over `runConformance`.
  */
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { Writable } from 'node:stream';
-import { type ISupportCodeLibrary, loadConfiguration, runCucumber } from '@cucumber/cucumber/api';
-import type { Envelope } from '@cucumber/messages';
 import { DEFECTS } from '../../client/core/defects.ts';
 import { BrowserUnavailableError, findChromium } from '../browser/chromium.ts';
 import { targetLabel } from '../catalog/applicability.ts';
@@ -20,14 +17,11 @@ import { buildReport, errorReport } from '../report/build.ts';
 import { TargetCollector } from '../report/collect.ts';
 import type { ConformanceReport } from '../report/types.ts';
 import { writeReport } from '../report/write.ts';
-import {
-  DEFAULT_OPTIONS,
-  PROJECT_ROOT,
-  type RunOptions,
-  resolvedAgentAndEvidence,
-  SUITE_NAME,
-} from './options.ts';
+import { DEFAULT_OPTIONS, PROJECT_ROOT, type RunOptions, SUITE_NAME } from './options.ts';
+import { runTarget, type TargetJob } from './target.ts';
 import { findVersionTags, targetTagExpression } from './target-tags.ts';
+import { releaseWorkerResources } from './worker-resources.ts';
+import { type JobHandlers, runInWorkers } from './workers.ts';
 
 /** The longest --action-timeout accepted, in ms. */
 export const MAX_ACTION_TIMEOUT_MS = 600_000;
@@ -72,17 +66,57 @@ export async function runConformance(partial: Partial<RunOptions> = {}): Promise
 
   await rm(path.join(reportDir, 'targets'), { recursive: true, force: true });
   const versionTags = await findVersionTags(path.join(PROJECT_ROOT, 'features'));
-  const errors: string[] = [];
-  const collected: { target: Target; collector: TargetCollector }[] = [];
-  for (const target of options.targets) {
-    const collector = new TargetCollector(target);
-    collected.push({ target, collector });
+  const { onProgress, targets, catalogFile: _catalogFile, ...targetOptions } = options;
+  const jobs: TargetJob[] = targets.map((target) => {
     const targetTags = targetTagExpression(target, versionTags);
     const tags = options.tags ? `(${options.tags}) and (${targetTags})` : targetTags;
+    return { options: targetOptions, target, tags, reportDir };
+  });
+  const errors: string[] = [];
+  const collected = jobs.map((job) => ({ target: job.target, collector: new TargetCollector(job.target) }));
+  const progress = jobs.map((job) => ({ job, started: 0, scenarios: 0 }));
+  const handlers: JobHandlers = {
+    onMessage(job, envelope) {
+      const index = jobs.indexOf(job);
+      collected[index]?.collector.onMessage(envelope);
+      const tracked = progress[index];
+      if (tracked === undefined) return;
+      if (tracked.started === 0) {
+        tracked.started = Date.now();
+        onProgress?.({ type: 'target-started', target: job.target });
+      }
+      if (envelope.testCaseFinished && !envelope.testCaseFinished.willBeRetried) {
+        tracked.scenarios += 1;
+        onProgress?.({ type: 'scenario-finished', target: job.target, status: 'finished' });
+      }
+    },
+    onEnd(job, error) {
+      const tracked = progress[jobs.indexOf(job)];
+      if (error !== undefined) {
+        errors.push(`${targetLabel(job.target)}: the suite could not run: ${error}`);
+      }
+      onProgress?.({
+        type: 'target-finished',
+        target: job.target,
+        scenarios: tracked?.scenarios ?? 0,
+        durationMs: tracked?.started ? Date.now() - tracked.started : 0,
+      });
+    },
+  };
+  if (options.parallel > 0) {
+    await runInWorkers(jobs, options.parallel, handlers);
+  } else {
     try {
-      await runTarget({ options, target, tags, reportDir, collector });
-    } catch (error) {
-      errors.push(`${targetLabel(target)}: the suite could not run: ${(error as Error).message}`);
+      for (const job of jobs) {
+        try {
+          await runTarget(job, (envelope) => handlers.onMessage(job, envelope));
+          handlers.onEnd(job);
+        } catch (error) {
+          handlers.onEnd(job, (error as Error).message);
+        }
+      }
+    } finally {
+      await releaseWorkerResources();
     }
   }
   const report = buildReport({ ...header, catalog, targets: collected, finishedAt: new Date(), errors });
@@ -118,73 +152,6 @@ export async function reportStartupFailure(
     ...(options.tags ? { tags: options.tags } : {}),
   });
   return { report, reportFile: await writeReport(path.resolve(options.reportDir), report) };
-}
-
-interface TargetRun {
-  options: RunOptions;
-  target: Target;
-  tags: string;
-  reportDir: string;
-  collector: TargetCollector;
-}
-
-/**
- * Step definitions are ES modules: imported once per process, they register once. Later runs in the
- * same process reuse the library the first run loaded.
- */
-let supportLibrary: ISupportCodeLibrary | undefined;
-
-async function runTarget({ options, target, tags, reportDir, collector }: TargetRun): Promise<void> {
-  const outDir = path.join(reportDir, 'targets', `${target.platform}-${target.clientVersion}`);
-  await mkdir(outDir, { recursive: true });
-  const environment = { cwd: PROJECT_ROOT, stdout: discard(), stderr: process.stderr, env: process.env };
-  const { runConfiguration } = await loadConfiguration(
-    {
-      file: false,
-      provided: {
-        paths: ['features/**/*.feature'],
-        import: ['steps/**/*.ts'],
-        tags,
-        strict: true,
-        parallel: options.parallel,
-        format: [
-          `message:${path.join(outDir, 'messages.ndjson')}`,
-          `html:${path.join(outDir, 'cucumber.html')}`,
-          `junit:${path.join(outDir, 'junit.xml')}`,
-        ],
-        formatOptions: { junit: { suiteName: `${SUITE_NAME} (${targetLabel(target)})` } },
-        worldParameters: {
-          platform: target.platform,
-          clientVersion: target.clientVersion,
-          client: options.client,
-          ...resolvedAgentAndEvidence(options),
-          reportDir: outDir,
-          fixturesDir: path.resolve(options.fixturesDir),
-          ...(options.defect ? { defect: options.defect } : {}),
-          ...(options.clientCommand !== undefined ? { clientCommand: options.clientCommand } : {}),
-          ...(options.actionTimeoutMs !== undefined ? { actionTimeoutMs: options.actionTimeoutMs } : {}),
-        },
-      },
-    },
-    environment,
-  );
-  const started = Date.now();
-  let scenarios = 0;
-  options.onProgress?.({ type: 'target-started', target });
-  const onMessage = (envelope: Envelope) => {
-    collector.onMessage(envelope);
-    if (envelope.testCaseFinished && !envelope.testCaseFinished.willBeRetried) {
-      scenarios += 1;
-      options.onProgress?.({ type: 'scenario-finished', target, status: 'finished' });
-    }
-  };
-  const result = await runCucumber(
-    supportLibrary ? { ...runConfiguration, support: supportLibrary } : runConfiguration,
-    environment,
-    onMessage,
-  );
-  supportLibrary = result.support;
-  options.onProgress?.({ type: 'target-finished', target, scenarios, durationMs: Date.now() - started });
 }
 
 function validateOptions(options: RunOptions): void {
@@ -293,8 +260,4 @@ async function suiteVersion(): Promise<string> {
     version: string;
   };
   return manifest.version;
-}
-
-function discard(): Writable {
-  return new Writable({ write: (_chunk, _encoding, done) => done() });
 }

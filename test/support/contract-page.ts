@@ -11,6 +11,8 @@ import type { ClientAction, ClientView } from '../../src/drivers/types.ts';
 export interface ContractPage {
   /** `http://127.0.0.1:PORT/` */
   url: string;
+  /** The same page, declaring its busy state with aria-busy on the window (docs/ui-contract.md). */
+  busyUrl: string;
   /** The actions the page posted, in order. */
   actions: ClientAction[];
   /** Shows `view` now: pushed to the page over its event stream. */
@@ -31,6 +33,8 @@ const LINK_CONTROLS = ['Add Partner Tenant', 'Internet Security'];
 
 const PAGE_SCRIPT = `
 const LINKS = ${JSON.stringify(LINK_CONTROLS)};
+const DECLARE_BUSY = new URL(location.href).searchParams.has('busy');
+let pending = 0;
 let shown = '';
 let serial = -1;
 const root = document.getElementById('root');
@@ -46,10 +50,22 @@ function el(tag, props, children) {
   return node;
 }
 
+function markBusy() {
+  if (!DECLARE_BUSY) return;
+  document.querySelector('[role=dialog]:not([hidden])')?.setAttribute('aria-busy', String(pending > 0));
+}
+
 async function post(action) {
-  const response = await fetch('/action', { method: 'POST', body: JSON.stringify(action) });
-  const answer = await response.json();
-  show(answer.serial, answer.view);
+  pending += 1;
+  markBusy();
+  try {
+    const response = await fetch('/action', { method: 'POST', body: JSON.stringify(action) });
+    const answer = await response.json();
+    show(answer.serial, answer.view);
+  } finally {
+    pending -= 1;
+    markBusy();
+  }
 }
 
 function control(name, tenant) {
@@ -106,6 +122,7 @@ function render(view) {
   parts.push(el('button', { type: 'button', disabled: '', text: 'Help' }));
   parts.push(el('button', { type: 'button', hidden: '', text: 'Secret' }));
   root.replaceChildren(el('section', { role: 'dialog', 'aria-labelledby': 'title' }, parts));
+  markBusy();
 }
 
 function show(number, view) {
@@ -142,6 +159,7 @@ export async function serveContractPage(initial: ClientView): Promise<ContractPa
 
   const page: ContractPage = {
     url: '',
+    busyUrl: '',
     actions: [],
     show(next) {
       view = next;
@@ -164,7 +182,7 @@ export async function serveContractPage(initial: ClientView): Promise<ContractPa
 
   const server = createServer((request, response) => {
     const route = `${request.method} ${request.url}`;
-    if (route === 'GET /') {
+    if (route === 'GET /' || route === 'GET /?busy') {
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
       response.end(PAGE);
     } else if (route === 'GET /events') {
@@ -191,5 +209,6 @@ export async function serveContractPage(initial: ClientView): Promise<ContractPa
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   page.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  page.busyUrl = `${page.url}?busy`;
   return page;
 }
