@@ -187,6 +187,14 @@ describe('run', () => {
 });
 
 describe('listings', () => {
+  test('run --help: the usage with every run flag, exit 0, and no run', async () => {
+    const { code, stdout } = await cli(['run', '--help']);
+    assert.equal(code, 0);
+    for (const flag of ['--client', '--parallel', '--fresh-context', '--evidence', '--client-command']) {
+      assert.match(stdout, new RegExp(`^\\s+${flag}\\b`, 'm'), flag);
+    }
+  });
+
   test('defects: JSON with a name, requirement and description each', async () => {
     const { code, stdout } = await cli(['defects']);
     assert.equal(code, 0);

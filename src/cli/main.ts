@@ -73,6 +73,10 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 async function run(args: string[]): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
   const partial: Partial<RunOptions> = {};
   let color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
   let outcome: Awaited<ReturnType<typeof runConformance>>;
