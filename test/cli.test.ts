@@ -239,6 +239,57 @@ describe('listings', () => {
     assert.equal(await exited, 0);
   });
 
+  test('env up: the simulated world on 127.0.0.1, its URLs printed, SIGTERM stops it with exit 0', async () => {
+    const child = spawn(process.execPath, [BIN, 'env', 'up']);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const lines = createInterface({ input: child.stdout });
+    let urls: { policyApi: string; identityProviders: Record<string, string> } | undefined;
+    for await (const line of lines) {
+      if (line.startsWith('{')) {
+        urls = JSON.parse(line) as typeof urls;
+        break;
+      }
+      assert.match(line, /^(policy API|identity provider) +.*http:\/\/127\.0\.0\.1:\d+/);
+    }
+    assert.ok(urls);
+    assert.match(urls.policyApi, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.deepEqual(Object.keys(urls.identityProviders).sort(), [
+      'acme',
+      'globex',
+      'hooli',
+      'initech',
+      'soylent',
+      'umbrella',
+      'vandelay',
+      'wayne',
+    ]);
+    const acme = urls.identityProviders.acme ?? '';
+    const discovery = (await (await fetch(`${acme}/.well-known/openid-configuration`)).json()) as {
+      issuer: string;
+    };
+    assert.equal(discovery.issuer, acme);
+    // The policy API answers as it does for a client: an unenrolled device is refused, in JSON.
+    const refused = await fetch(`${urls.policyApi}/zcc/api/v1/devices/current`);
+    assert.equal(refused.status, 401);
+    assert.match(refused.headers.get('content-type') ?? '', /json/);
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
+  });
+
+  test('env with a bad action or flag: exit 2 and one line', async () => {
+    assert.deepEqual(await cli(['env', 'down']), {
+      code: 2,
+      stdout: '',
+      stderr: 'connector-conformance: env: expected "env up" (got "env down")\n',
+    });
+    const { code, stderr } = await cli(['env', 'up', '--port', 'x']);
+    assert.equal(code, 2);
+    assert.equal(
+      stderr,
+      'connector-conformance: --port: expected a port from 0 (free ports) to 65000 (got "x")\n',
+    );
+  });
+
   test('serve-client with bad flags: exit 2 and one line naming the flag', async () => {
     const { code, stderr } = await cli(['serve-client', '--platform', 'linux', '--client-version', '4.7']);
     assert.equal(code, 2);

@@ -25,6 +25,8 @@ export interface IdentityProviderOptions {
   organisation: Organisation;
   /** The native client's id; 'zscaler-client-connector' when absent. */
   clientId?: string;
+  /** The port on 127.0.0.1; a free one when absent (or 0). */
+  port?: number;
 }
 
 export interface RunningIdentityProvider {
@@ -57,7 +59,7 @@ export async function startIdentityProvider(
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
       server.off('error', reject);
       resolve();
     });

@@ -19,7 +19,8 @@ export interface PolicyApiListener {
 /** A fixed handler list, or a getter asked on every request (so handlers can be swapped per scenario). */
 export type HandlerSource = RequestHandler[] | (() => RequestHandler[]);
 
-export async function servePolicyApi(handlers: HandlerSource): Promise<PolicyApiListener> {
+/** `port`: the port on 127.0.0.1; a free one when absent (or 0). */
+export async function servePolicyApi(handlers: HandlerSource, port = 0): Promise<PolicyApiListener> {
   const server = createServer((incoming, outgoing) => {
     respond(typeof handlers === 'function' ? handlers() : handlers, origin(), incoming, outgoing).catch(
       (error: unknown) => {
@@ -32,7 +33,7 @@ export async function servePolicyApi(handlers: HandlerSource): Promise<PolicyApi
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(port, '127.0.0.1', () => {
       server.off('error', reject);
       resolve();
     });

@@ -17,8 +17,10 @@ Commands:
   run            Run the conformance suite and write reports (default: all targets, reference client)
     --client NAME            reference (default: the bundled client, in process), ui (its web UI
                              through Chromium), ui:URL (a web client honouring docs/ui-contract.md)
-                             or remote:URL (a client serving ccdp/1 at URL on this machine; the
-                             run takes its platform and version unless given)
+                             remote:URL (a client serving ccdp/1 at URL on this machine; the
+                             run takes its platform and version unless given) or image:NAME[:TAG]
+                             (a local image serving ccdp/1, see Dockerfile: one container per
+                             worker and target, started with testcontainers, host networking)
     --user-agent A           who signs in at the identity provider: http or browser
                              (default: browser for ui clients, else http)
     --evidence E             none, failures or all: screenshots after each step that changes the
@@ -43,6 +45,11 @@ Commands:
     --platform P             windows or macos
     --client-version X.Y     the version it is
     --port N                 the port (default 0: any free one)
+  env up         Start the simulated world alone (identity providers, the policy API over HTTP) on
+                 127.0.0.1 and print its URLs; runs until SIGTERM/SIGINT
+    --port N                 the policy API's port, the identity providers on the next ones
+                             (default 0: free ports)
+    --fixtures DIR           fixtures folder (default the bundled fixtures)
   requirements   The requirement catalog as a table (--json for JSON)
   defects        The reference client's defects as JSON
 
@@ -55,6 +62,8 @@ export async function main(argv: string[]): Promise<number> {
       return run(args);
     case 'serve-client':
       return serveClientCommand(args);
+    case 'env':
+      return (await import('./env-up.ts')).envCommand(args);
     case 'requirements':
       return requirements(args);
     case 'defects':

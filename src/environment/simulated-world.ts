@@ -24,6 +24,11 @@ export const IN_PROCESS_POLICY_URL = 'http://policy-api.connector.test';
 export interface SimulatedWorldOptions {
   fixturesDir: string;
   policyApi: PolicyApiMode;
+  /**
+   * Fixed ports (for `env up` and docker-compose): the policy API on `basePort` (http mode), the
+   * identity providers on the ports after it, in the fixtures' order. Free ports when absent.
+   */
+  basePort?: number;
 }
 
 export interface SimulatedWorld {
@@ -54,7 +59,12 @@ export async function startSimulatedWorld(options: SimulatedWorldOptions): Promi
   };
   try {
     const started = await Promise.all(
-      fixtures.organisations.map((organisation) => startIdentityProvider({ organisation })),
+      fixtures.organisations.map((organisation, index) =>
+        startIdentityProvider({
+          organisation,
+          ...(options.basePort ? { port: options.basePort + 1 + index } : {}),
+        }),
+      ),
     );
     for (const idp of started) identityProviders.set(idp.organisation.id, idp);
   } catch (error) {
@@ -78,7 +88,7 @@ export async function startSimulatedWorld(options: SimulatedWorldOptions): Promi
     server.listen({ onUnhandledFrame: 'error' });
   } else {
     try {
-      listener = await servePolicyApi(() => current);
+      listener = await servePolicyApi(() => current, options.basePort ?? 0);
       policyApiUrl = listener.url;
     } catch (error) {
       await close();
