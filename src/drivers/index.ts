@@ -4,7 +4,9 @@
  * - `ui`: the reference client's web UI, driven through Chromium by role and accessible name;
  * - `ui:URL`: any web client already served at URL (on this machine) that honours docs/ui-contract.md;
  * - `remote:URL`: a client already serving the driver protocol ccdp/1 at URL (docs/driver-protocol.md);
- * - `remote`: the same, with one client process per worker started from `--client-command`.
+ * - `remote`: the same, with one client process per worker started from `--client-command`;
+ * - `image:NAME[:TAG]`: the same, with the client in a container of that local image, started per
+ *   worker with testcontainers (client-container.ts).
  */
 import type { BrowserContext, Page } from 'playwright-core';
 import { InProcessDriver } from './in-process.ts';
@@ -18,6 +20,7 @@ export const DRIVER_NAMES = [
   'ui:URL',
   'remote:URL',
   'remote (with --client-command)',
+  'image:NAME[:TAG]',
 ] as const;
 
 export type ClientSpec =
@@ -25,7 +28,8 @@ export type ClientSpec =
   | { kind: 'ui' }
   | { kind: 'ui-url'; url: string }
   | { kind: 'remote-url'; url: string }
-  | { kind: 'remote-command' };
+  | { kind: 'remote-command' }
+  | { kind: 'remote-image'; image: string };
 
 /** Reads a `--client` value; throws an Error whose message says what is accepted. */
 export function parseClientSpec(value: string): ClientSpec {
@@ -34,11 +38,23 @@ export function parseClientSpec(value: string): ClientSpec {
   if (value === 'remote') return { kind: 'remote-command' };
   if (value.startsWith('ui:'))
     return { kind: 'ui-url', url: loopbackUrl(value, 'ui:URL', ['http:', 'https:']) };
+  if (value.startsWith('image:')) {
+    const image = value.slice('image:'.length);
+    if (!IMAGE_NAME.test(image)) {
+      throw new Error(
+        `"${value}": image:NAME[:TAG] takes a local image name, e.g. image:connector-conformance:latest`,
+      );
+    }
+    return { kind: 'remote-image', image };
+  }
   if (value.startsWith('remote:')) {
     return { kind: 'remote-url', url: loopbackUrl(value, 'remote:URL', ['http:']).replace(/\/+$/, '') };
   }
   throw new Error(`unknown client "${value}"; expected one of ${DRIVER_NAMES.join(', ')}`);
 }
+
+/** An image reference as docker takes it: [registry/]name[:tag][@digest], lower case. */
+const IMAGE_NAME = /^[a-z0-9]+([._/-][a-z0-9]+)*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
 
 function loopbackUrl(value: string, form: string, protocols: string[]): string {
   const url = URL.parse(value.slice(value.indexOf(':') + 1));
@@ -56,8 +72,10 @@ export function needsBrowser(spec: ClientSpec): boolean {
 }
 
 /** Clients in another process reach the policy API over HTTP; the in-process ones through MSW. */
-export function isRemote(spec: ClientSpec): boolean {
-  return spec.kind === 'remote-url' || spec.kind === 'remote-command';
+export function isRemote(
+  spec: ClientSpec,
+): spec is Extract<ClientSpec, { kind: 'remote-url' | 'remote-command' | 'remote-image' }> {
+  return spec.kind === 'remote-url' || spec.kind === 'remote-command' || spec.kind === 'remote-image';
 }
 
 export interface DriverResources {
@@ -72,7 +90,7 @@ export interface DriverResources {
 export function createDriver(value: string, resources: DriverResources = {}): ClientDriver {
   const spec = parseClientSpec(value);
   if (spec.kind === 'reference') return new InProcessDriver();
-  if (spec.kind === 'remote-url' || spec.kind === 'remote-command') {
+  if (isRemote(spec)) {
     if (!resources.remote) throw new Error(`the "${value}" client needs the address of a running client`);
     return new RemoteDriver(resources.remote);
   }

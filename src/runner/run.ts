@@ -9,6 +9,7 @@ import { BrowserUnavailableError, findChromium } from '../browser/chromium.ts';
 import { targetLabel } from '../catalog/applicability.ts';
 import { loadCatalog } from '../catalog/load.ts';
 import type { Requirement, Target } from '../catalog/types.ts';
+import { findLocalImage } from '../drivers/client-container.ts';
 import { PORT_PLACEHOLDER } from '../drivers/client-process.ts';
 import { type ClientSpec, needsBrowser, parseClientSpec } from '../drivers/index.ts';
 import { readStatus } from '../drivers/remote.ts';
@@ -53,6 +54,7 @@ export async function runConformance(partial: Partial<RunOptions> = {}): Promise
     catalog = await loadCatalog(options.catalogFile);
     validateOptions(options);
     clientName = await checkRemoteClient(options, partial.targets !== undefined);
+    await checkClientImage(options);
     await loadFixtures(options.fixturesDir);
   } catch (error) {
     return reportStartupFailure(options, error as Error, catalog);
@@ -217,6 +219,23 @@ function validateRemoteOptions(options: RunOptions, spec: ClientSpec): void {
   if (spec.kind === 'remote-url' && options.parallel > 1) {
     throw new UsageError(
       `--parallel: a client at ${spec.url} serves one session at a time; use --client-command to start one per worker`,
+    );
+  }
+}
+
+/** An `image:` client needs a Docker engine, and the image on this machine (nothing is pulled). */
+async function checkClientImage(options: RunOptions): Promise<void> {
+  const spec = parseClientSpec(options.client);
+  if (spec.kind !== 'remote-image') return;
+  const image = await findLocalImage(spec.image);
+  if (image === 'no-engine') {
+    throw new UsageError(
+      `--client ${options.client}: no Docker engine answers; start dockerd (or set DOCKER_HOST)`,
+    );
+  }
+  if (image === 'missing') {
+    throw new UsageError(
+      `--client ${options.client}: the image is not on this machine; build it (scripts/build-image.sh ${spec.image})`,
     );
   }
 }
