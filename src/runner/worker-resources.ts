@@ -57,10 +57,10 @@ const visited = new WeakMap<BrowserContext, Set<string>>();
 /**
  * The browser for one scenario. By default the worker's one context, reset when the scenario ends:
  * every page but the kept one closed, the kept one back on about:blank, the cookies, the storage of
- * every origin its pages reached, and the cache cleared. A
- * scenario's client UI is served on a new port (a new origin), and the identity providers keep their
- * sessions in cookies only, so nothing of one scenario is visible to the next, and the renderer
- * process a new context would start (most of a UI scenario's browser time) is spent once per worker.
+ * every origin its pages reached, and the cache cleared. A scenario's client UI is served on a new
+ * port (a new origin), and the identity providers keep their sessions in cookies only, so nothing of
+ * one scenario is visible to the next, and the renderer process a new context would start (most of a
+ * UI scenario's browser time) is spent once per worker.
  * `fresh` opens a new context for the scenario instead and closes it after.
  */
 export async function scenarioBrowser(options: {
