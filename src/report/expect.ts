@@ -24,7 +24,7 @@ export class ExpectFileError extends Error {
   override name = 'ExpectFileError';
 }
 
-const validate = new Ajv2020({ allErrors: false, strict: true, strictRequired: false }).compile<{
+const validate = new Ajv2020({ allErrors: true, strict: true, strictRequired: false }).compile<{
   expected: ExpectEntry[];
 }>(schema);
 
@@ -89,7 +89,9 @@ export async function loadExpectFile(file: string): Promise<ExpectEntry[]> {
     throw new ExpectFileError(`${file}: not valid YAML: ${(error as Error).message.split('\n')[0]}`);
   }
   if (!validate(data)) {
-    const [error] = validate.errors ?? [];
+    // A misspelt field says more than the field it leaves missing.
+    const errors = validate.errors ?? [];
+    const error = errors.find((e) => e.keyword === 'additionalProperties') ?? errors[0];
     const problem = error === undefined ? 'is invalid' : schemaProblem(error, data as { expected?: unknown });
     throw new ExpectFileError(`${file}: ${problem}`);
   }
