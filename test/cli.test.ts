@@ -170,7 +170,15 @@ describe('listings', () => {
   test('run --help: the usage with every run flag, exit 0, and no run', async () => {
     const { code, stdout } = await cli(['run', '--help']);
     assert.equal(code, 0);
-    for (const flag of ['--client', '--parallel', '--fresh-context', '--evidence', '--client-command']) {
+    for (const flag of [
+      '--client',
+      '--parallel',
+      '--fresh-context',
+      '--evidence',
+      '--client-command',
+      '--expect',
+      '--baseline',
+    ]) {
       assert.match(stdout, new RegExp(`^\\s+${flag}\\b`, 'm'), flag);
     }
   });

@@ -411,14 +411,14 @@ describe('history page', () => {
     const paOpen = /<code>PA-OPEN<\/code>.*<\/tr>/.exec(html)?.[0] ?? '';
     assert.match(
       paOpen,
-      /<td class="s-conforms" title="conforms">✓<\/td><td class="s-nonconforming changed" title="nonconforming — PA-OPEN went wrong">✗<\/td>/,
+      /<td class="s-conforms run-start" title="conforms">✓<\/td><td class="s-nonconforming run-start changed" title="nonconforming — PA-OPEN went wrong">✗<\/td>/,
     );
   });
 
   test('a status the page does not know: neutral style, its name as text; a cell a run lacks is blank', () => {
     const row = /<code>AT-MAC-NO-SELECT<\/code>.*<\/tr>/.exec(html)?.[0] ?? '';
-    assert.match(row, /<td class="s-other changed" title="flaky">flaky<\/td>/);
+    assert.match(row, /<td class="s-other run-start changed" title="flaky">flaky<\/td>/);
     const retired = /<code>RETIRED<\/code>.*<\/tr>/.exec(html)?.[0] ?? '';
-    assert.match(retired, /<td class="s-other" title="not in this run"><\/td><\/tr>$/);
+    assert.match(retired, /<td class="s-other run-start" title="not in this run"><\/td><\/tr>$/);
   });
 });

@@ -27,6 +27,7 @@ th.req code { font-weight: 600; }
 th.req .inferred { font-size: .75rem; color: #57606a; border: 1px solid #d0d7de; border-radius: 3px; padding: 0 .2rem; margin-left: .3rem; }
 tr.group th { text-align: left; background: #eaeef2; font-size: .8rem; text-transform: uppercase; letter-spacing: .04em; }
 td { text-align: center; min-width: 2.2rem; font-weight: 600; }
+.run-start { border-left: 3px solid #8c959f; }
 .changed { outline: 2px solid #1f2328; outline-offset: -3px; }
 .s-conforms { background: #dafbe1; color: #116329; }
 .s-nonconforming { background: #ffd8d3; color: #a40e26; }
@@ -47,14 +48,15 @@ function escapeHtml(text: string): string {
 }
 
 /** A status this page does not know shows in a neutral style, with its name as its text. */
-function statusCell(result: RequirementResult | undefined, changed: boolean): string {
-  if (result === undefined) return '<td class="s-other" title="not in this run"></td>';
+function statusCell(result: RequirementResult | undefined, marks: string[]): string {
+  if (result === undefined)
+    return `<td class="${['s-other', ...marks].join(' ')}" title="not in this run"></td>`;
   const known = KNOWN.has(result.status);
   const symbol = known ? STATUS_SYMBOLS[result.status] : result.status;
   const hover = [result.status, result.expectation?.reason, result.message]
     .filter((part) => part !== undefined && part !== '')
     .join(' — ');
-  const classes = [known ? `s-${result.status}` : 's-other', ...(changed ? ['changed'] : [])].join(' ');
+  const classes = [known ? `s-${result.status}` : 's-other', ...marks].join(' ');
   return `<td class="${classes}" title="${escapeHtml(hover)}">${escapeHtml(symbol)}</td>`;
 }
 
@@ -63,7 +65,7 @@ function buildHeader(build: HistoryBuild): string {
   const date = run.finishedAt.slice(0, 16).replace('T', ' ');
   const defect = client.defect === undefined ? '' : `<small>defect: ${escapeHtml(client.defect)}</small>`;
   return (
-    `<th colspan="${Math.max(1, run.targets.length)}" title="${escapeHtml(build.source)}">` +
+    `<th class="run-start" colspan="${Math.max(1, run.targets.length)}" title="${escapeHtml(build.source)}">` +
     `${escapeHtml(client.version)}<small>${escapeHtml(client.name)}</small>${defect}<small>${escapeHtml(date)} UTC</small></th>`
   );
 }
@@ -78,7 +80,7 @@ export function renderHistory(builds: readonly HistoryBuild[], catalog: readonly
       new Map(report.results.map((r) => [cellKey(r.requirement, r.platform, r.clientVersion), r])),
   );
   const columns = builds.flatMap(({ report }, build) =>
-    report.run.targets.map((target) => ({ build, target })),
+    report.run.targets.map((target, index) => ({ build, target, start: index === 0 })),
   );
   const sections = groupRequirements(catalog).map((section) => ({
     label: section.label,
@@ -98,7 +100,7 @@ export function renderHistory(builds: readonly HistoryBuild[], catalog: readonly
     `<tr class="group"><th colspan="${columns.length + 1}">${escapeHtml(section.label)}</th></tr>`,
     ...section.rows.map((row) => {
       const level = row.level === 'inferred' ? '<span class="inferred">inferred</span>' : '';
-      const tds = columns.map(({ build, target }) => {
+      const tds = columns.map(({ build, target, start }) => {
         const key = cellKey(row.id, target.platform, target.clientVersion);
         const result = cells[build]?.get(key);
         // The same target in the previous build that ran it: a changed status is outlined.
@@ -107,10 +109,8 @@ export function renderHistory(builds: readonly HistoryBuild[], catalog: readonly
           .reverse()
           .find((earlier) => earlier.has(key))
           ?.get(key);
-        return statusCell(
-          result,
-          before !== undefined && result !== undefined && before.status !== result.status,
-        );
+        const changed = before !== undefined && result !== undefined && before.status !== result.status;
+        return statusCell(result, [...(start ? ['run-start'] : []), ...(changed ? ['changed'] : [])]);
       });
       return `<tr><th class="req"><code>${escapeHtml(row.id)}</code> ${escapeHtml(row.title)}${level}</th>${tds.join('')}</tr>`;
     }),
@@ -132,7 +132,7 @@ export function renderHistory(builds: readonly HistoryBuild[], catalog: readonly
 <table>
 <thead>
 <tr><th rowspan="2">Requirement</th>${builds.map(buildHeader).join('')}</tr>
-<tr>${columns.map(({ target }) => `<th><small>${escapeHtml(target.platform)} ${escapeHtml(target.clientVersion)}</small></th>`).join('')}</tr>
+<tr>${columns.map(({ target, start }) => `<th${start ? ' class="run-start"' : ''}><small>${escapeHtml(target.platform)} ${escapeHtml(target.clientVersion)}</small></th>`).join('')}</tr>
 </thead>
 <tbody>
 ${body.join('\n')}
