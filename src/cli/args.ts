@@ -24,6 +24,8 @@ export const RUN_FLAGS = {
   'no-color': { type: 'boolean' },
   'client-command': { type: 'string' },
   'action-timeout': { type: 'string' },
+  expect: { type: 'string' },
+  baseline: { type: 'string' },
 } as const;
 
 export interface ParsedRun {
@@ -47,6 +49,8 @@ export function parseRunArgs(args: string[], partial: Partial<RunOptions> = {}):
   if (values.client !== undefined) partial.client = values.client;
   if (values.fixtures !== undefined) partial.fixturesDir = values.fixtures;
   if (values.defect !== undefined) partial.defect = values.defect;
+  if (values.expect !== undefined) partial.expectFile = values.expect;
+  if (values.baseline !== undefined) partial.baselineFile = values.baseline;
   if (values['fresh-context']) partial.freshContext = true;
   const agent = values['user-agent'];
   if (agent !== undefined) {

@@ -3,12 +3,14 @@ import path from 'node:path';
 import { DEFECTS } from '../../client/core/defects.ts';
 import { describeApplicability, targetLabel } from '../catalog/applicability.ts';
 import { loadCatalog } from '../catalog/load.ts';
+import { failsGate, gateFindings } from '../report/gate.ts';
 import { renderSummaryTable } from '../report/summary.ts';
 import type { ConformanceReport } from '../report/types.ts';
 import type { ProgressEvent, RunOptions } from '../runner/options.ts';
 import { DEFAULT_OPTIONS } from '../runner/options.ts';
 import { reportStartupFailure, runConformance, UsageError } from '../runner/run.ts';
 import { parseRunArgs } from './args.ts';
+import { diffCommand, expectCommand, historyCommand } from './gate-commands.ts';
 import { serveClientCommand } from './serve-client.ts';
 
 const USAGE = `Usage: connector-conformance <command> [flags]
@@ -40,6 +42,10 @@ Commands:
                              and optionally {platform} and {version} (the target) put in; implies
                              --client remote
     --action-timeout MS      how long a remote client may take to answer one request (default 10000)
+    --expect FILE            cells known not to conform (YAML, see the expect command): a listed cell that does
+                             not conform is expected-nonconforming and passes; one that conforms fails
+                             the run until it is removed from FILE
+    --baseline OLD.json      compare with an earlier report; its regressions fail the run
   serve-client   Serve the reference client over ccdp/1 on 127.0.0.1 until SIGTERM/SIGINT; prints
                  "ccdp/1 listening on http://127.0.0.1:PORT" first
     --platform P             windows or macos
@@ -50,10 +56,21 @@ Commands:
     --port N                 the policy API's port, the identity providers on the next ones
                              (default 0: free ports)
     --fixtures DIR           fixtures folder (default the bundled fixtures)
+  expect         Write an expect file listing every nonconforming or blocked cell of a report
+    --from REPORT            the conformance.json (or its folder) to read
+    --out FILE               where to write it (default: stdout); each entry's reason is "TODO: why"
+  diff OLD NEW   Regressions, fixes, other changes, new and removed requirements and targets between
+                 two reports; exit 1 when NEW regressed
+    --json                   the comparison as JSON
+  history DIR... One HTML page of each requirement across a series of runs (folders or
+                 conformance.json files, oldest first)
+    --out FILE               where to write it (default history.html)
   requirements   The requirement catalog as a table (--json for JSON)
   defects        The reference client's defects as JSON
 
-Exit codes: 0 every applicable requirement conforms, 1 a nonconformance, 2 a harness or environment error.`;
+Exit codes: 0 every applicable requirement conforms (or is expected not to), 1 a nonconformance, a
+listed cell that now conforms or a regression against the baseline, 2 a harness or environment error
+or bad input.`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
@@ -66,6 +83,12 @@ export async function main(argv: string[]): Promise<number> {
       return (await import('./env-up.ts')).envCommand(args);
     case 'requirements':
       return requirements(args);
+    case 'expect':
+      return expectCommand(args);
+    case 'diff':
+      return diffCommand(args);
+    case 'history':
+      return historyCommand(args);
     case 'defects':
       process.stdout.write(`${JSON.stringify(DEFECTS, null, 2)}\n`);
       return 0;
@@ -114,10 +137,20 @@ async function run(args: string[]): Promise<number> {
 
 function verdictLine(report: ConformanceReport): string {
   switch (report.run.exitCode) {
-    case 0:
-      return 'result: every applicable requirement conforms (exit 0)';
-    case 1:
-      return `result: the client does not conform (exit 1): ${report.summary.nonconforming} nonconforming, ${report.summary.blocked} blocked`;
+    case 0: {
+      const expected = report.summary['expected-nonconforming'];
+      return expected === 0
+        ? 'result: every applicable requirement conforms (exit 0)'
+        : `result: the gate passes (exit 0): ${expected} cell(s) expected not to conform (${report.run.expect}), every other applicable one conforms`;
+    }
+    case 1: {
+      const findings = gateFindings(report);
+      const also = findings.length > 0 ? `; ${findings.length} gate finding(s), marked » above` : '';
+      if (!report.results.some((r) => failsGate(r.status))) {
+        return `result: the gate fails (exit 1): ${findings.length} finding(s), marked » above`;
+      }
+      return `result: the client does not conform (exit 1): ${report.summary.nonconforming} nonconforming, ${report.summary.blocked} blocked${also}`;
+    }
     default:
       return (
         `result: the run is not conclusive (exit 2): ${report.summary.error} requirement results in error, ` +

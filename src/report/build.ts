@@ -1,7 +1,13 @@
 import { targetLabel } from '../catalog/applicability.ts';
 import type { Requirement, Target } from '../catalog/types.ts';
 import type { CollectedScenario, TargetCollector } from './collect.ts';
-import type { ConformanceReport, RequirementResult } from './types.ts';
+import { gateExitCode } from './gate.ts';
+import {
+  type ConformanceReport,
+  REQUIREMENT_STATUSES,
+  type RequirementResult,
+  type RequirementStatus,
+} from './types.ts';
 import { requirementResult, scenarioRequirements, scenarioVerdict } from './verdict.ts';
 
 export interface ReportHeader {
@@ -27,22 +33,17 @@ export interface ErrorReportInput extends ReportHeader {
   errors?: string[];
 }
 
-function emptySummary(): ConformanceReport['summary'] {
-  return {
-    conforms: 0,
-    nonconforming: 0,
-    blocked: 0,
-    error: 0,
-    'not-applicable': 0,
-    'not-covered': 0,
-    scenarios: 0,
-  };
-}
-
-function exitCodeOf(results: readonly RequirementResult[], errors: readonly string[]): 0 | 1 | 2 {
-  if (errors.length > 0 || results.some((r) => r.status === 'error')) return 2;
-  if (results.some((r) => r.status === 'nonconforming' || r.status === 'blocked')) return 1;
-  return 0;
+/** The count of each status among `results`, and the scenario count. */
+export function summaryOf(
+  results: readonly RequirementResult[],
+  scenarioCount: number,
+): ConformanceReport['summary'] {
+  const summary = Object.fromEntries(REQUIREMENT_STATUSES.map((status) => [status, 0])) as Record<
+    RequirementStatus,
+    number
+  >;
+  for (const result of results) summary[result.status] += 1;
+  return { ...summary, scenarios: scenarioCount };
 }
 
 function assemble(
@@ -52,9 +53,7 @@ function assemble(
   errors: string[],
   scenarioCount: number,
 ): ConformanceReport {
-  const summary = emptySummary();
-  for (const result of results) summary[result.status] += 1;
-  summary.scenarios = scenarioCount;
+  const summary = summaryOf(results, scenarioCount);
   const client: ConformanceReport['client'] = {
     name: header.client.name,
     driver: header.client.driver,
@@ -66,7 +65,7 @@ function assemble(
     finishedAt: header.finishedAt.toISOString(),
     durationMs: Math.max(0, header.finishedAt.getTime() - header.startedAt.getTime()),
     targets: targets.map((t) => ({ platform: t.platform, clientVersion: t.clientVersion })),
-    exitCode: exitCodeOf(results, errors),
+    exitCode: gateExitCode({ results, run: { errors } }),
     errors,
   };
   if (header.tags !== undefined && header.tags !== '') run.tags = header.tags;

@@ -1,3 +1,4 @@
+import { cellLabel, failsGate, gateFindings } from './gate.ts';
 import { type ConformanceReport, REQUIREMENT_STATUSES, type RequirementStatus } from './types.ts';
 
 export interface SummaryOptions {
@@ -13,6 +14,7 @@ export const STATUS_SYMBOLS: Record<RequirementStatus, string> = {
   error: '!',
   'not-applicable': '–',
   'not-covered': '?',
+  'expected-nonconforming': '≈',
 };
 
 const STATUS_COLORS: Record<RequirementStatus, string> = {
@@ -22,9 +24,17 @@ const STATUS_COLORS: Record<RequirementStatus, string> = {
   error: '35;1',
   'not-applicable': '2',
   'not-covered': '36',
+  'expected-nonconforming': '34',
 };
 
-const DETAILED: ReadonlySet<RequirementStatus> = new Set(['nonconforming', 'blocked', 'error']);
+/** A status this version does not know (from a newer report) prints as its name's first letter, plain. */
+function symbolOf(status: string): string {
+  return (STATUS_SYMBOLS as Record<string, string | undefined>)[status] ?? status.charAt(0);
+}
+
+function colorOf(status: string): string {
+  return (STATUS_COLORS as Record<string, string | undefined>)[status] ?? '0';
+}
 
 /** Cuts text to `width` characters, ending in "…" when cut. */
 export function truncate(text: string, width: number): string {
@@ -56,7 +66,7 @@ export function renderSummaryTable(report: ConformanceReport, options: SummaryOp
   const width = options.width ?? 100;
   const paint = (code: string, text: string): string =>
     options.color ? `\u001b[${code}m${text}\u001b[0m` : text;
-  const symbol = (status: RequirementStatus): string => paint(STATUS_COLORS[status], STATUS_SYMBOLS[status]);
+  const symbol = (status: string): string => paint(colorOf(status), symbolOf(status));
   const targetKey = (platform: string, version: string) => `${platform} ${version}`;
 
   const targets = report.run.targets.map((t) => targetKey(t.platform, t.clientVersion));
@@ -100,17 +110,22 @@ export function renderSummaryTable(report: ConformanceReport, options: SummaryOp
   }
   lines.push('');
 
-  const totals = REQUIREMENT_STATUSES.map(
-    (status) => `${symbol(status)} ${report.summary[status]} ${status.replace('-', ' ')}`,
-  ).join('  ');
-  lines.push(totals);
+  const totals = REQUIREMENT_STATUSES.filter((status) => report.summary[status] > 0).map(
+    (status) => `${symbol(status)} ${report.summary[status]} ${status.replaceAll('-', ' ')}`,
+  );
+  lines.push(totals.join('  '));
 
-  const details = report.results.filter((result) => DETAILED.has(result.status));
-  if (details.length > 0 || report.run.errors.length > 0) lines.push('');
+  const details = report.results.filter(
+    (result) => failsGate(result.status) || result.status === 'expected-nonconforming',
+  );
+  const findings = gateFindings(report);
+  if (details.length > 0 || findings.length > 0 || report.run.errors.length > 0) lines.push('');
   for (const result of details) {
-    const text = `${result.requirement} on ${result.platform} ${result.clientVersion}: ${oneLine(result.message ?? result.status)}`;
+    const why = result.expectation ? `expected (${oneLine(result.expectation.reason)}): ` : '';
+    const text = `${cellLabel(result)}: ${why}${oneLine(result.message ?? result.status)}`;
     lines.push(`${symbol(result.status)} ${truncate(text, width - 2)}`);
   }
+  for (const finding of findings) lines.push(`${paint('31;1', '»')} ${truncate(finding, width - 2)}`);
   for (const error of report.run.errors) {
     lines.push(`${symbol('error')} ${truncate(`run error: ${oneLine(error)}`, width - 2)}`);
   }

@@ -8,7 +8,9 @@ import type { Platform } from '../fixtures/types.ts';
  *   or because the client did not let the flow proceed;
  * - error: the harness or the environment failed (not the client's fault as far as we can tell);
  * - not-applicable: the catalog says the requirement does not apply to this platform/version;
- * - not-covered: applicable, but no scenario ran for it.
+ * - not-covered: applicable, but no scenario ran for it;
+ * - expected-nonconforming: nonconforming or blocked, and listed in the run's expect file (`--expect`):
+ *   known, and does not fail the gate.
  */
 export const REQUIREMENT_STATUSES = [
   'conforms',
@@ -17,6 +19,7 @@ export const REQUIREMENT_STATUSES = [
   'error',
   'not-applicable',
   'not-covered',
+  'expected-nonconforming',
 ] as const;
 
 export type RequirementStatus = (typeof REQUIREMENT_STATUSES)[number];
@@ -34,6 +37,17 @@ export interface ScenarioResult {
   message?: string;
 }
 
+/** An expect file's entry for a requirement × target cell: why the cell is known not to conform. */
+export interface Expectation {
+  reason: string;
+  link?: string;
+  /**
+   * What the run found before the entry was applied: nonconforming or blocked (the cell is now
+   * expected-nonconforming), conforms (the entry is out of date: the gate fails), error (stays error).
+   */
+  found: RequirementStatus;
+}
+
 export interface RequirementResult {
   requirement: string;
   title: string;
@@ -44,6 +58,37 @@ export interface RequirementResult {
   scenarios: ScenarioResult[];
   /** Why the status is not "conforms": the failing check's message, the blocker, the error. */
   message?: string;
+  /** Present when the run's expect file lists this cell. */
+  expectation?: Expectation;
+}
+
+/** One requirement × target cell. */
+export interface CellRef {
+  requirement: string;
+  platform: Platform;
+  clientVersion: string;
+}
+
+/** A cell whose status differs between two reports. */
+export interface CellChange extends CellRef {
+  from: RequirementStatus;
+  to: RequirementStatus;
+  /** The newer report's message for the cell, if any. */
+  message?: string;
+}
+
+/** What changed between an older report and a newer one (`connector-conformance diff`, `--baseline`). */
+export interface ReportDiff {
+  /** Cells that conformed (or were expected) and now do worse; they fail the gate. */
+  regressions: CellChange[];
+  /** Cells that do better than before. */
+  fixes: CellChange[];
+  /** Other status changes (e.g. nonconforming → blocked, conforms → not-covered). */
+  changes: CellChange[];
+  newRequirements: string[];
+  removedRequirements: string[];
+  newTargets: { platform: Platform; clientVersion: string }[];
+  removedTargets: { platform: Platform; clientVersion: string }[];
 }
 
 export interface ConformanceReport {
@@ -56,10 +101,14 @@ export interface ConformanceReport {
     durationMs: number;
     targets: { platform: Platform; clientVersion: string }[];
     tags?: string;
+    /** The expect file the run was given (`--expect`), as given. */
+    expect?: string;
     exitCode: 0 | 1 | 2;
     /** Harness or environment errors that are not tied to a requirement (bad flags, a dead mock). */
     errors: string[];
   };
   summary: Record<RequirementStatus, number> & { scenarios: number };
   results: RequirementResult[];
+  /** The comparison with the report given as `--baseline`. */
+  baseline?: ReportDiff & { file: string };
 }

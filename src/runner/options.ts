@@ -36,6 +36,10 @@ export interface RunOptions {
   freshContext?: boolean;
   fixturesDir: string;
   catalogFile: string;
+  /** Expect file (YAML) listing cells known not to conform (`--expect`). */
+  expectFile?: string;
+  /** An earlier conformance.json to compare with; its regressions fail the gate (`--baseline`). */
+  baselineFile?: string;
   /** Called as the run progresses, for the command line's progress output. */
   onProgress?: (event: ProgressEvent) => void;
 }

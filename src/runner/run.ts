@@ -18,6 +18,7 @@ import { buildReport, errorReport } from '../report/build.ts';
 import { TargetCollector } from '../report/collect.ts';
 import type { ConformanceReport } from '../report/types.ts';
 import { writeReport } from '../report/write.ts';
+import { applyGateInputs, type GateInputs, loadGateInputs } from './gate-inputs.ts';
 import { DEFAULT_OPTIONS, PROJECT_ROOT, type RunOptions, SUITE_NAME } from './options.ts';
 import { runTarget, type TargetJob } from './target.ts';
 import { findVersionTags, targetTagExpression } from './target-tags.ts';
@@ -50,12 +51,14 @@ export async function runConformance(partial: Partial<RunOptions> = {}): Promise
   const startedAt = new Date();
   let catalog: Requirement[] = [];
   let clientName: string | undefined;
+  let gate: GateInputs;
   try {
     catalog = await loadCatalog(options.catalogFile);
     validateOptions(options);
     clientName = await checkRemoteClient(options, partial.targets !== undefined);
     await checkClientImage(options);
     await loadFixtures(options.fixturesDir);
+    gate = await loadGateInputs(options, catalog, options.targets);
   } catch (error) {
     return reportStartupFailure(options, error as Error, catalog);
   }
@@ -121,7 +124,10 @@ export async function runConformance(partial: Partial<RunOptions> = {}): Promise
       await releaseWorkerResources();
     }
   }
-  const report = buildReport({ ...header, catalog, targets: collected, finishedAt: new Date(), errors });
+  const report = applyGateInputs(
+    buildReport({ ...header, catalog, targets: collected, finishedAt: new Date(), errors }),
+    gate,
+  );
   return { report, reportFile: await writeReport(reportDir, report) };
 }
 
