@@ -122,7 +122,7 @@ export async function runConformance(partial: Partial<RunOptions> = {}): Promise
     }
   }
   const report = buildReport({ ...header, catalog, targets: collected, finishedAt: new Date(), errors });
-  return { report, reportFile: await writeReport(reportDir, report) };
+  return { report, reportFile: await writeReport(reportDir, report, catalog) };
 }
 
 /**
@@ -153,7 +153,7 @@ export async function reportStartupFailure(
     message: error.message,
     ...(options.tags ? { tags: options.tags } : {}),
   });
-  return { report, reportFile: await writeReport(path.resolve(options.reportDir), report) };
+  return { report, reportFile: await writeReport(path.resolve(options.reportDir), report, catalog) };
 }
 
 function validateOptions(options: RunOptions): void {
