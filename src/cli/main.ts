@@ -9,6 +9,7 @@ import type { ProgressEvent, RunOptions } from '../runner/options.ts';
 import { DEFAULT_OPTIONS } from '../runner/options.ts';
 import { reportStartupFailure, runConformance, UsageError } from '../runner/run.ts';
 import { parseRunArgs } from './args.ts';
+import { describeBundle, verifyCommand } from './certify.ts';
 import { serveClientCommand } from './serve-client.ts';
 
 const USAGE = `Usage: connector-conformance <command> [flags]
@@ -29,7 +30,8 @@ Commands:
     --client-version X.Y     one client version instead of the default set (Windows 4.7, 4.6, 4.5; macOS 4.7)
     --defect NAME            switch on one of the reference client's defects
     --tags EXPR              Cucumber tag expression, e.g. "@req:EX-MAIN-ON"
-    --report-dir DIR         where reports go (default reports)
+    --report-dir DIR         where reports go (default reports): conformance.json, the page
+                             index.html, summary.md (Markdown), targets/<platform>-<version>/
     --parallel N             worker processes sharing out the targets (default 0: all in this process)
     --fresh-context          a new browser context per scenario, instead of one per worker reset
                              between scenarios (slower; the isolation is the same)
@@ -40,6 +42,12 @@ Commands:
                              and optionally {platform} and {version} (the target) put in; implies
                              --client remote
     --action-timeout MS      how long a remote client may take to answer one request (default 10000)
+    --bundle                 also write reports/certification-bundle.tar: the reports, evidence and a
+                             manifest (product, suite digest, environment, every file's SHA-256)
+                             signed with Ed25519
+    --product FILE           with --bundle: YAML naming vendor, product, version, build (and platforms)
+    --signing-key KEY.pem    with --bundle: the Ed25519 private key to sign with (default: a fresh
+                             key, whose public half is printed)
   serve-client   Serve the reference client over ccdp/1 on 127.0.0.1 until SIGTERM/SIGINT; prints
                  "ccdp/1 listening on http://127.0.0.1:PORT" first
     --platform P             windows or macos
@@ -50,6 +58,9 @@ Commands:
     --port N                 the policy API's port, the identity providers on the next ones
                              (default 0: free ports)
     --fixtures DIR           fixtures folder (default the bundled fixtures)
+  verify BUNDLE  Check a certification bundle: its signature, every file's SHA-256, and that its
+                 suite digest is a published suite version's; exit 0 verified, 1 not, 2 unreadable
+    --public-key PEM         the signer's public key (default: the key the bundle carries)
   requirements   The requirement catalog as a table (--json for JSON)
   defects        The reference client's defects as JSON
 
@@ -64,6 +75,8 @@ export async function main(argv: string[]): Promise<number> {
       return serveClientCommand(args);
     case 'env':
       return (await import('./env-up.ts')).envCommand(args);
+    case 'verify':
+      return verifyCommand(args);
     case 'requirements':
       return requirements(args);
     case 'defects':
@@ -108,7 +121,9 @@ async function run(args: string[]): Promise<number> {
     return report.run.exitCode;
   }
   process.stdout.write(`\n${renderSummaryTable(report, { color })}\n`);
-  process.stdout.write(`\nreport: ${path.relative(process.cwd(), reportFile)}\n${verdictLine(report)}\n`);
+  process.stdout.write(`\nreport: ${path.relative(process.cwd(), reportFile)}\n`);
+  if (outcome.bundle) process.stdout.write(describeBundle(outcome.bundle));
+  process.stdout.write(`${verdictLine(report)}\n`);
   return report.run.exitCode;
 }
 

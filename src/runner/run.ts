@@ -6,6 +6,8 @@ import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFECTS } from '../../client/core/defects.ts';
 import { BrowserUnavailableError, findChromium } from '../browser/chromium.ts';
+import { BUNDLE_FILE_NAME } from '../bundle/manifest.ts';
+import { type BundleOutcome, type PreparedBundle, prepareBundle, writeBundle } from '../bundle/write.ts';
 import { targetLabel } from '../catalog/applicability.ts';
 import { loadCatalog } from '../catalog/load.ts';
 import type { Requirement, Target } from '../catalog/types.ts';
@@ -18,7 +20,13 @@ import { buildReport, errorReport } from '../report/build.ts';
 import { TargetCollector } from '../report/collect.ts';
 import type { ConformanceReport } from '../report/types.ts';
 import { writeReport } from '../report/write.ts';
-import { DEFAULT_OPTIONS, PROJECT_ROOT, type RunOptions, SUITE_NAME } from './options.ts';
+import {
+  DEFAULT_OPTIONS,
+  PROJECT_ROOT,
+  type RunOptions,
+  resolvedAgentAndEvidence,
+  SUITE_NAME,
+} from './options.ts';
 import { runTarget, type TargetJob } from './target.ts';
 import { findVersionTags, targetTagExpression } from './target-tags.ts';
 import { releaseWorkerResources } from './worker-resources.ts';
@@ -36,6 +44,8 @@ export interface RunOutcome {
   report: ConformanceReport;
   /** Path of conformance.json. */
   reportFile: string;
+  /** With `bundle`: the certification bundle written. */
+  bundle?: BundleOutcome;
 }
 
 export async function runConformance(partial: Partial<RunOptions> = {}): Promise<RunOutcome> {
@@ -50,12 +60,14 @@ export async function runConformance(partial: Partial<RunOptions> = {}): Promise
   const startedAt = new Date();
   let catalog: Requirement[] = [];
   let clientName: string | undefined;
+  let bundle: PreparedBundle | undefined;
   try {
     catalog = await loadCatalog(options.catalogFile);
     validateOptions(options);
     clientName = await checkRemoteClient(options, partial.targets !== undefined);
     await checkClientImage(options);
     await loadFixtures(options.fixturesDir);
+    if (options.bundle !== undefined) bundle = await prepareBundle(options.bundle);
   } catch (error) {
     return reportStartupFailure(options, error as Error, catalog);
   }
@@ -67,6 +79,7 @@ export async function runConformance(partial: Partial<RunOptions> = {}): Promise
   };
 
   await rm(path.join(reportDir, 'targets'), { recursive: true, force: true });
+  await rm(path.join(reportDir, BUNDLE_FILE_NAME), { force: true });
   const versionTags = await findVersionTags(path.join(PROJECT_ROOT, 'features'));
   const { onProgress, targets, catalogFile: _catalogFile, ...targetOptions } = options;
   const jobs: TargetJob[] = targets.map((target) => {
@@ -122,7 +135,18 @@ export async function runConformance(partial: Partial<RunOptions> = {}): Promise
     }
   }
   const report = buildReport({ ...header, catalog, targets: collected, finishedAt: new Date(), errors });
-  return { report, reportFile: await writeReport(reportDir, report, catalog) };
+  const reportFile = await writeReport(reportDir, report, catalog);
+  if (bundle === undefined) return { report, reportFile };
+  const written = await writeBundle({
+    reportDir,
+    report,
+    prepared: bundle,
+    featuresDir: path.join(PROJECT_ROOT, 'features'),
+    fixturesDir: options.fixturesDir,
+    usedBrowser: usesBrowser(options),
+    harness: { name: 'connector-conformance', version: header.suite.version },
+  });
+  return { report, reportFile, bundle: written };
 }
 
 /**
@@ -154,6 +178,12 @@ export async function reportStartupFailure(
     ...(options.tags ? { tags: options.tags } : {}),
   });
   return { report, reportFile: await writeReport(path.resolve(options.reportDir), report, catalog) };
+}
+
+function usesBrowser(options: RunOptions): boolean {
+  return (
+    needsBrowser(parseClientSpec(options.client)) || resolvedAgentAndEvidence(options).userAgent === 'browser'
+  );
 }
 
 function validateOptions(options: RunOptions): void {
