@@ -26,6 +26,9 @@ export const RUN_FLAGS = {
   'action-timeout': { type: 'string' },
   expect: { type: 'string' },
   baseline: { type: 'string' },
+  bundle: { type: 'boolean' },
+  product: { type: 'string' },
+  'signing-key': { type: 'string' },
 } as const;
 
 export interface ParsedRun {
@@ -87,6 +90,14 @@ export function parseRunArgs(args: string[], partial: Partial<RunOptions> = {}):
       );
     }
     partial.actionTimeoutMs = Number(timeout);
+  }
+  if (values.bundle) {
+    partial.bundle = {
+      ...(values.product !== undefined ? { productFile: values.product } : {}),
+      ...(values['signing-key'] !== undefined ? { signingKeyFile: values['signing-key'] } : {}),
+    };
+  } else if (values.product !== undefined || values['signing-key'] !== undefined) {
+    throw new UsageError(`--${values.product !== undefined ? 'product' : 'signing-key'}: goes with --bundle`);
   }
   if (values.parallel !== undefined) {
     const parallel = Number(values.parallel);

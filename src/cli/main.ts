@@ -10,6 +10,7 @@ import type { ProgressEvent, RunOptions } from '../runner/options.ts';
 import { DEFAULT_OPTIONS } from '../runner/options.ts';
 import { reportStartupFailure, runConformance, UsageError } from '../runner/run.ts';
 import { parseRunArgs } from './args.ts';
+import { describeBundle, verifyCommand } from './certify.ts';
 import { diffCommand, expectCommand, historyCommand } from './gate-commands.ts';
 import { serveClientCommand } from './serve-client.ts';
 
@@ -31,7 +32,8 @@ Commands:
     --client-version X.Y     one client version instead of the default set (Windows 4.7, 4.6, 4.5; macOS 4.7)
     --defect NAME            switch on one of the reference client's defects
     --tags EXPR              Cucumber tag expression, e.g. "@req:EX-MAIN-ON"
-    --report-dir DIR         where reports go (default reports)
+    --report-dir DIR         where reports go (default reports): conformance.json, the page
+                             index.html, summary.md (Markdown), targets/<platform>-<version>/
     --parallel N             worker processes sharing out the targets (default 0: all in this process)
     --fresh-context          a new browser context per scenario, instead of one per worker reset
                              between scenarios (slower; the isolation is the same)
@@ -46,6 +48,12 @@ Commands:
                              not conform is expected-nonconforming and passes; one that conforms fails
                              the run until it is removed from FILE
     --baseline OLD.json      compare with an earlier report; its regressions fail the run
+    --bundle                 also write reports/certification-bundle.tar: the reports, evidence and a
+                             manifest (product, suite digest, environment, every file's SHA-256)
+                             signed with Ed25519
+    --product FILE           with --bundle: YAML naming vendor, product, version, build (and platforms)
+    --signing-key KEY.pem    with --bundle: the Ed25519 private key to sign with (default: a fresh
+                             key, whose public half is printed)
   serve-client   Serve the reference client over ccdp/1 on 127.0.0.1 until SIGTERM/SIGINT; prints
                  "ccdp/1 listening on http://127.0.0.1:PORT" first
     --platform P             windows or macos
@@ -65,6 +73,9 @@ Commands:
   history DIR... One HTML page of each requirement across a series of runs (folders or
                  conformance.json files, oldest first)
     --out FILE               where to write it (default history.html)
+  verify BUNDLE  Check a certification bundle: its signature, every file's SHA-256, and that its
+                 suite digest is a published suite version's; exit 0 verified, 1 not, 2 unreadable
+    --public-key PEM         the signer's public key (default: the key the bundle carries)
   requirements   The requirement catalog as a table (--json for JSON)
   defects        The reference client's defects as JSON
 
@@ -81,6 +92,8 @@ export async function main(argv: string[]): Promise<number> {
       return serveClientCommand(args);
     case 'env':
       return (await import('./env-up.ts')).envCommand(args);
+    case 'verify':
+      return verifyCommand(args);
     case 'requirements':
       return requirements(args);
     case 'expect':
@@ -131,7 +144,9 @@ async function run(args: string[]): Promise<number> {
     return report.run.exitCode;
   }
   process.stdout.write(`\n${renderSummaryTable(report, { color })}\n`);
-  process.stdout.write(`\nreport: ${path.relative(process.cwd(), reportFile)}\n${verdictLine(report)}\n`);
+  process.stdout.write(`\nreport: ${path.relative(process.cwd(), reportFile)}\n`);
+  if (outcome.bundle) process.stdout.write(describeBundle(outcome.bundle));
+  process.stdout.write(`${verdictLine(report)}\n`);
   return report.run.exitCode;
 }
 

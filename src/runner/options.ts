@@ -1,6 +1,7 @@
 /** The run's options and their defaults, in one place. */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { BundleOptions } from '../bundle/write.ts';
 import type { Target } from '../catalog/types.ts';
 import { needsBrowser, parseClientSpec } from '../drivers/index.ts';
 import type { EvidenceMode } from '../report/evidence.ts';
@@ -40,6 +41,8 @@ export interface RunOptions {
   expectFile?: string;
   /** An earlier conformance.json to compare with; its regressions fail the gate (`--baseline`). */
   baselineFile?: string;
+  /** Write a signed certification bundle of the reports (certification-bundle.tar). */
+  bundle?: BundleOptions;
   /** Called as the run progresses, for the command line's progress output. */
   onProgress?: (event: ProgressEvent) => void;
 }

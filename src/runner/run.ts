@@ -6,6 +6,8 @@ import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFECTS } from '../../client/core/defects.ts';
 import { BrowserUnavailableError, findChromium } from '../browser/chromium.ts';
+import { BUNDLE_FILE_NAME } from '../bundle/manifest.ts';
+import { type BundleOutcome, type PreparedBundle, prepareBundle, writeBundle } from '../bundle/write.ts';
 import { targetLabel } from '../catalog/applicability.ts';
 import { loadCatalog } from '../catalog/load.ts';
 import type { Requirement, Target } from '../catalog/types.ts';
@@ -19,7 +21,13 @@ import { TargetCollector } from '../report/collect.ts';
 import type { ConformanceReport } from '../report/types.ts';
 import { writeReport } from '../report/write.ts';
 import { applyGateInputs, type GateInputs, loadGateInputs } from './gate-inputs.ts';
-import { DEFAULT_OPTIONS, PROJECT_ROOT, type RunOptions, SUITE_NAME } from './options.ts';
+import {
+  DEFAULT_OPTIONS,
+  PROJECT_ROOT,
+  type RunOptions,
+  resolvedAgentAndEvidence,
+  SUITE_NAME,
+} from './options.ts';
 import { runTarget, type TargetJob } from './target.ts';
 import { findVersionTags, targetTagExpression } from './target-tags.ts';
 import { releaseWorkerResources } from './worker-resources.ts';
@@ -37,6 +45,8 @@ export interface RunOutcome {
   report: ConformanceReport;
   /** Path of conformance.json. */
   reportFile: string;
+  /** With `bundle`: the certification bundle written. */
+  bundle?: BundleOutcome;
 }
 
 export async function runConformance(partial: Partial<RunOptions> = {}): Promise<RunOutcome> {
@@ -52,6 +62,7 @@ export async function runConformance(partial: Partial<RunOptions> = {}): Promise
   let catalog: Requirement[] = [];
   let clientName: string | undefined;
   let gate: GateInputs;
+  let bundle: PreparedBundle | undefined;
   try {
     catalog = await loadCatalog(options.catalogFile);
     validateOptions(options);
@@ -59,6 +70,7 @@ export async function runConformance(partial: Partial<RunOptions> = {}): Promise
     await checkClientImage(options);
     await loadFixtures(options.fixturesDir);
     gate = await loadGateInputs(options, catalog, options.targets);
+    if (options.bundle !== undefined) bundle = await prepareBundle(options.bundle);
   } catch (error) {
     return reportStartupFailure(options, error as Error, catalog);
   }
@@ -70,6 +82,7 @@ export async function runConformance(partial: Partial<RunOptions> = {}): Promise
   };
 
   await rm(path.join(reportDir, 'targets'), { recursive: true, force: true });
+  await rm(path.join(reportDir, BUNDLE_FILE_NAME), { force: true });
   const versionTags = await findVersionTags(path.join(PROJECT_ROOT, 'features'));
   const { onProgress, targets, catalogFile: _catalogFile, ...targetOptions } = options;
   const jobs: TargetJob[] = targets.map((target) => {
@@ -128,7 +141,18 @@ export async function runConformance(partial: Partial<RunOptions> = {}): Promise
     buildReport({ ...header, catalog, targets: collected, finishedAt: new Date(), errors }),
     gate,
   );
-  return { report, reportFile: await writeReport(reportDir, report) };
+  const reportFile = await writeReport(reportDir, report, catalog);
+  if (bundle === undefined) return { report, reportFile };
+  const written = await writeBundle({
+    reportDir,
+    report,
+    prepared: bundle,
+    featuresDir: path.join(PROJECT_ROOT, 'features'),
+    fixturesDir: options.fixturesDir,
+    usedBrowser: usesBrowser(options),
+    harness: { name: 'connector-conformance', version: header.suite.version },
+  });
+  return { report, reportFile, bundle: written };
 }
 
 /**
@@ -159,7 +183,13 @@ export async function reportStartupFailure(
     message: error.message,
     ...(options.tags ? { tags: options.tags } : {}),
   });
-  return { report, reportFile: await writeReport(path.resolve(options.reportDir), report) };
+  return { report, reportFile: await writeReport(path.resolve(options.reportDir), report, catalog) };
+}
+
+function usesBrowser(options: RunOptions): boolean {
+  return (
+    needsBrowser(parseClientSpec(options.client)) || resolvedAgentAndEvidence(options).userAgent === 'browser'
+  );
 }
 
 function validateOptions(options: RunOptions): void {

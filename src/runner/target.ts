@@ -10,6 +10,7 @@ import { type ISupportCodeLibrary, loadConfiguration, runCucumber } from '@cucum
 import type { Envelope } from '@cucumber/messages';
 import { targetLabel } from '../catalog/applicability.ts';
 import type { Target } from '../catalog/types.ts';
+import { targetFolder } from '../report/layout.ts';
 import { PROJECT_ROOT, type RunOptions, resolvedAgentAndEvidence, SUITE_NAME } from './options.ts';
 
 /** What a target run needs of the run's options: JSON, so that it can cross to a worker process. */
@@ -31,7 +32,7 @@ export interface TargetJob {
 let supportLibrary: ISupportCodeLibrary | undefined;
 
 export function targetReportDir(reportDir: string, target: Target): string {
-  return path.join(reportDir, 'targets', `${target.platform}-${target.clientVersion}`);
+  return path.join(reportDir, targetFolder(target));
 }
 
 export async function runTarget(job: TargetJob, onMessage: (envelope: Envelope) => void): Promise<void> {

@@ -1,0 +1,309 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { MANIFEST, type Manifest } from '../src/bundle/manifest.ts';
+import { KNOWN_SUITE_VERSIONS, suiteDigest } from '../src/bundle/suite.ts';
+import { readTar, TarError, writeTar } from '../src/bundle/tar.ts';
+import { verifyBundle } from '../src/bundle/verify.ts';
+import { DEFAULT_OPTIONS, PROJECT_ROOT } from '../src/runner/options.ts';
+import { type RunOutcome, runConformance } from '../src/runner/run.ts';
+
+const W47 = { platform: 'windows', clientVersion: '4.7' } as const;
+const CLI = path.join(PROJECT_ROOT, 'bin', 'connector-conformance.js');
+const PRODUCT =
+  'vendor: Acme\nproduct: Client Connector\nversion: 4.7.0.61\nbuild: 4.7.0.61-win-x64\nplatforms: [windows]\n';
+
+let scratch: string;
+const keyFile = (name: string) => path.join(scratch, name);
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args]);
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+function failures(archive: Buffer, key?: Parameters<typeof verifyBundle>[1]): string[] {
+  return verifyBundle(archive, key)
+    .checks.filter((check) => check.outcome === 'fail')
+    .map((check) => check.text);
+}
+
+/** The archive with one byte of `name`'s contents changed. */
+function tampered(archive: Buffer, name: string): Buffer {
+  const copy = Buffer.from(archive);
+  const entry = readTar(copy).find((e) => e.name === name);
+  assert.ok(entry, name);
+  const at = entry.offset + Math.floor(entry.data.length / 2);
+  copy[at] = (copy[at] ?? 0) ^ 0x01;
+  return copy;
+}
+
+before(async () => {
+  scratch = await mkdtemp(path.join(tmpdir(), 'bundle-'));
+  for (const [name, type] of [
+    ['signer.pem', 'ed25519'],
+    ['other.pem', 'ed25519'],
+  ] as const) {
+    const { privateKey } = generateKeyPairSync(type);
+    await writeFile(keyFile(name), privateKey.export({ type: 'pkcs8', format: 'pem' }));
+  }
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+  await writeFile(keyFile('rsa.pem'), rsa.export({ type: 'pkcs8', format: 'pem' }));
+  await writeFile(keyFile('product.yaml'), PRODUCT);
+});
+after(() => rm(scratch, { recursive: true, force: true }));
+
+describe('run --bundle and verify', () => {
+  let outcome: RunOutcome;
+  let archive: Buffer;
+  before(async () => {
+    outcome = await runConformance({
+      reportDir: path.join(scratch, 'reports'),
+      targets: [W47],
+      defect: 'partner-domain-not-enforced',
+      bundle: { productFile: keyFile('product.yaml'), signingKeyFile: keyFile('signer.pem') },
+    });
+    assert.ok(outcome.bundle);
+    archive = await readFile(outcome.bundle.file);
+  });
+
+  it('holds the signed manifest, the reports, JUnit, messages and the page, each listed with its SHA-256', async () => {
+    const names = readTar(archive).map((entry) => entry.name);
+    assert.deepEqual(names.slice(0, 6), [
+      'manifest.json',
+      'signature',
+      'public-key.pem',
+      'conformance.json',
+      'index.html',
+      'summary.md',
+    ]);
+    for (const file of ['cucumber.html', 'junit.xml', 'messages.ndjson']) {
+      assert.ok(names.includes(`targets/windows-4.7/${file}`), file);
+    }
+    const manifestEntry = readTar(archive).find((entry) => entry.name === MANIFEST);
+    const manifest = JSON.parse(manifestEntry?.data.toString('utf8') ?? '') as Manifest;
+    assert.deepEqual(manifest.product, {
+      vendor: 'Acme',
+      product: 'Client Connector',
+      version: '4.7.0.61',
+      build: '4.7.0.61-win-x64',
+      platforms: ['windows'],
+    });
+    assert.equal(manifest.suite.version, outcome.report.suite.version);
+    assert.equal(manifest.suite.sha256, KNOWN_SUITE_VERSIONS[outcome.report.suite.version]);
+    assert.equal(manifest.environment.node, process.version);
+    assert.equal(manifest.environment.browser, null);
+    assert.equal(manifest.run.exitCode, 1);
+    assert.deepEqual(
+      manifest.files.map((file) => file.path),
+      names.slice(3),
+    );
+    assert.equal(outcome.bundle?.generatedKey, false);
+  });
+
+  it('an untampered bundle verifies, with the key it carries and with the signer’s key given', async () => {
+    assert.deepEqual(failures(archive), []);
+    const { code, stdout } = await cli([
+      'verify',
+      outcome.bundle?.file ?? '',
+      '--public-key',
+      keyFile('signer.pem'),
+    ]);
+    assert.equal(code, 0, stdout);
+    assert.match(stdout, /✓ signature: valid, by the key given with --public-key \(SHA256:/);
+    assert.match(stdout, /✓ files: all \d+ match their SHA-256 in the manifest/);
+    assert.match(stdout, /✓ suite: .* 0\.1\.0, digest [0-9a-f]{12}… is that version's published digest/);
+    assert.match(stdout, /· product: Acme Client Connector 4\.7\.0\.61, build 4\.7\.0\.61-win-x64/);
+    assert.match(stdout, /result: the bundle verifies \(exit 0\)\n$/);
+  });
+
+  it('one byte changed in one file fails verify, naming that file and nothing else', async () => {
+    const file = path.join(scratch, 'tampered.tar');
+    await writeFile(file, tampered(archive, 'targets/windows-4.7/junit.xml'));
+    const { code, stdout } = await cli(['verify', file]);
+    assert.equal(code, 1, stdout);
+    const failed = stdout.split('\n').filter((line) => line.startsWith('✗'));
+    assert.deepEqual(failed, [
+      '✗ targets/windows-4.7/junit.xml: its contents differ from the SHA-256 in the manifest (changed after signing)',
+    ]);
+    assert.match(stdout, /result: the bundle does not verify \(exit 1\): 1 check failed/);
+  });
+
+  it('a changed manifest fails the signature', () => {
+    const [first, ...rest] = failures(tampered(archive, MANIFEST));
+    assert.match(first ?? '', /^signature: manifest\.json is not signed by the key the bundle carries/);
+    assert.ok(rest.length <= 1, rest.join('; '));
+  });
+
+  it('a bundle signed with another key fails when the expected key is given', async () => {
+    const { code, stdout } = await cli([
+      'verify',
+      outcome.bundle?.file ?? '',
+      '--public-key',
+      keyFile('other.pem'),
+    ]);
+    assert.equal(code, 1);
+    assert.match(
+      stdout,
+      /✗ signature: manifest\.json is not signed by the key given with --public-key \(SHA256:[^)]+\); the bundle carries another key \(SHA256:/,
+    );
+  });
+
+  it('files added or removed after signing are named', () => {
+    const entries = readTar(archive);
+    const rebuilt = writeTar(
+      [
+        ...entries.filter((entry) => entry.name !== 'summary.md'),
+        { name: 'extra.txt', data: Buffer.from('x') },
+      ],
+      0,
+    );
+    assert.deepEqual(failures(rebuilt), [
+      'summary.md: listed in the manifest, missing from the bundle',
+      'extra.txt: in the bundle, not in the manifest (added after signing)',
+    ]);
+  });
+
+  it('an unreadable bundle, or a bad key file, is exit 2 with one line', async () => {
+    const junk = path.join(scratch, 'junk.tar');
+    await writeFile(junk, archive.subarray(0, 700));
+    const cut = await cli(['verify', junk]);
+    assert.equal(cut.code, 2);
+    assert.match(cut.stderr, /^connector-conformance verify: .*junk\.tar: not a readable bundle: .*\n$/);
+    const badKey = await cli(['verify', outcome.bundle?.file ?? '', '--public-key', keyFile('rsa.pem')]);
+    assert.equal(badKey.code, 2);
+    assert.equal(
+      badKey.stderr,
+      `connector-conformance verify: --public-key ${keyFile('rsa.pem')}: an rsa key, not Ed25519\n`,
+    );
+  });
+});
+
+describe('bundle inputs', () => {
+  const start = async (bundle: NonNullable<Parameters<typeof runConformance>[0]>['bundle']) => {
+    const { report } = await runConformance({
+      reportDir: path.join(scratch, 'refused'),
+      targets: [W47],
+      bundle,
+    });
+    assert.equal(report.run.exitCode, 2);
+    assert.equal(report.summary.scenarios, 0);
+    return report.run.errors;
+  };
+
+  it('a bad product file stops the run with one line naming the field, and the run still reports', async () => {
+    const cases: [string, string][] = [
+      ['vendor: Acme\nproduct: P\nversion: "1"\n', 'field "build" is missing'],
+      ['vendor: Acme\nproduct: P\nversion: 1.2\nbuild: b\n', 'field "version" must be string'],
+      ['vendor: Acme\nproduct: P\nversion: "1"\nbuild: b\ncolour: red\n', 'unknown field "colour"'],
+      [
+        'vendor: Acme\nproduct: P\nversion: "1"\nbuild: b\nplatforms: [linux]\n',
+        'field "platforms.0" must be equal to one of the allowed values (["windows","macos"])',
+      ],
+      ['vendor: [unclosed\n', 'not valid YAML'],
+    ];
+    for (const [text, expected] of cases) {
+      const file = keyFile('bad-product.yaml');
+      await writeFile(file, text);
+      const errors = await start({ productFile: file });
+      assert.equal(errors.length, 1);
+      assert.ok(errors[0]?.startsWith(`--product ${file}: ${expected}`), errors[0]);
+      assert.ok(!errors[0]?.includes('\n'));
+    }
+  });
+
+  it('a signing key that is not Ed25519, or missing, stops the run with one line', async () => {
+    assert.deepEqual(await start({ signingKeyFile: keyFile('rsa.pem') }), [
+      `--signing-key ${keyFile('rsa.pem')}: an rsa key, not Ed25519 (make one: openssl genpkey -algorithm ed25519 -out key.pem)`,
+    ]);
+    assert.deepEqual(await start({ signingKeyFile: keyFile('missing.pem') }), [
+      `--signing-key ${keyFile('missing.pem')}: cannot read it (ENOENT)`,
+    ]);
+  });
+
+  it('without --signing-key the CLI signs with a fresh key and prints its public half and fingerprint', async () => {
+    const reports = path.join(scratch, 'cli-reports');
+    const { code, stdout } = await cli([
+      'run',
+      '--report-dir',
+      reports,
+      '--platform',
+      'macos',
+      '--bundle',
+      '--no-color',
+    ]);
+    assert.equal(code, 0, stdout);
+    assert.match(stdout, /bundle: .*certification-bundle\.tar \(\d+ report files, signed with Ed25519\)/);
+    const pem = /-----BEGIN PUBLIC KEY-----\n[^-]+-----END PUBLIC KEY-----\n/.exec(stdout)?.[0];
+    assert.ok(pem, stdout);
+    const fingerprint = /\nfingerprint: (SHA256:\S+)\n/.exec(stdout)?.[1];
+    await writeFile(keyFile('printed.pem'), pem);
+    const verified = await cli([
+      'verify',
+      path.join(reports, 'certification-bundle.tar'),
+      '--public-key',
+      keyFile('printed.pem'),
+    ]);
+    assert.equal(verified.code, 0, verified.stdout);
+    assert.ok(fingerprint && verified.stdout.includes(fingerprint));
+    const refused = await cli(['run', '--report-dir', reports, '--product', keyFile('product.yaml')]);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /^connector-conformance: --product: goes with --bundle\n/);
+  });
+});
+
+describe('the suite digest', () => {
+  it('the current suite is a published version: a changed feature, catalog or fixture needs suite-versions.json', async () => {
+    const version = JSON.parse(await readFile(path.join(PROJECT_ROOT, 'package.json'), 'utf8'))
+      .version as string;
+    const digest = await suiteDigest(path.join(PROJECT_ROOT, 'features'), DEFAULT_OPTIONS.fixturesDir);
+    assert.equal(
+      KNOWN_SUITE_VERSIONS[version],
+      digest.sha256,
+      `src/bundle/suite-versions.json: list ${version} as ${digest.sha256} (and bump the version if a released suite changed)`,
+    );
+  });
+
+  it('one byte changed in a fixture changes the digest', async () => {
+    const copy = path.join(scratch, 'fixtures');
+    await cp(DEFAULT_OPTIONS.fixturesDir, copy, { recursive: true });
+    const file = path.join(copy, 'schema', (await readdir(path.join(copy, 'schema')))[0] ?? '');
+    await writeFile(file, `${await readFile(file, 'utf8')} `);
+    const features = path.join(PROJECT_ROOT, 'features');
+    const original = await suiteDigest(features, DEFAULT_OPTIONS.fixturesDir);
+    const changed = await suiteDigest(features, copy);
+    assert.notEqual(changed.sha256, original.sha256);
+    assert.equal(changed.parts.features, original.parts.features);
+    assert.notEqual(changed.parts.fixtures, original.parts.fixtures);
+  });
+});
+
+describe('the tar archive', () => {
+  it('round-trips long paths, and refuses a damaged header', () => {
+    const long = `targets/windows-4.7/evidence/${'a'.repeat(90)}/${'b'.repeat(90)}.png`;
+    const longer = `${'c/'.repeat(150)}d.png`;
+    const entries = [
+      { name: 'short.txt', data: Buffer.from('short') },
+      { name: long, data: Buffer.alloc(1000, 7) },
+      { name: longer, data: Buffer.alloc(0) },
+    ];
+    const archive = writeTar(entries, 1_700_000_000);
+    assert.deepEqual(
+      readTar(archive).map(({ name, data }) => ({ name, data })),
+      entries,
+    );
+    const damaged = Buffer.from(archive);
+    damaged[0] = 0x41;
+    assert.throws(() => readTar(damaged), TarError);
+    assert.throws(() => readTar(Buffer.from('not a tar archive')), /ends without its end-of-archive blocks/);
+  });
+});
