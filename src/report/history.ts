@@ -36,6 +36,7 @@ td { text-align: center; min-width: 2.2rem; font-weight: 600; }
 .s-not-applicable { background: #fff; color: #8c959f; }
 .s-not-covered { background: #ddf4ff; color: #0a5d8f; }
 .s-expected-nonconforming { background: repeating-linear-gradient(135deg, #ffd8d3 0 4px, #fff 4px 8px); color: #a40e26; }
+.s-flaky { background: #dcebf6; color: #004f7c; }
 .s-other { background: #eaeef2; color: #1f2328; font-weight: 400; font-size: .8rem; }
 .legend { margin: 1rem 0 0; padding: 0; list-style: none; display: flex; flex-wrap: wrap; gap: .4rem 1rem; }
 .legend span { display: inline-block; min-width: 1.6rem; text-align: center; border: 1px solid #d0d7de; font-weight: 600; }
