@@ -7,7 +7,7 @@ import { renderSummaryTable } from '../report/summary.ts';
 import type { ConformanceReport } from '../report/types.ts';
 import type { ProgressEvent, RunOptions } from '../runner/options.ts';
 import { DEFAULT_OPTIONS } from '../runner/options.ts';
-import { reportStartupFailure, runConformance, UsageError } from '../runner/run.ts';
+import { type RunOutcome, reportStartupFailure, runConformance, UsageError } from '../runner/run.ts';
 import { parseRunArgs } from './args.ts';
 import { serveClientCommand } from './serve-client.ts';
 
@@ -40,6 +40,15 @@ Commands:
                              and optionally {platform} and {version} (the target) put in; implies
                              --client remote
     --action-timeout MS      how long a remote client may take to answer one request (default 10000)
+    --shard I/N              only the I-th of N slices of the run's scenarios (every target's, dealt
+                             round robin); give each shard the same other flags, then merge
+    --repeat N               run every scenario N times; one whose verdicts differ is flaky (exit 1)
+    --rerun-failed FILE      run again only the scenarios that did not pass in FILE (a conformance.json),
+                             on its targets; the requirements not run again are not-covered
+  merge DIR...   Merge the report folders of run --shard 1/N … N/N (several runs' shards too, one
+                 set per platform or version) into one, as one unsharded run would have written it
+    --report-dir DIR         where the merged reports go (default reports)
+    --no-color               plain summary
   serve-client   Serve the reference client over ccdp/1 on 127.0.0.1 until SIGTERM/SIGINT; prints
                  "ccdp/1 listening on http://127.0.0.1:PORT" first
     --platform P             windows or macos
@@ -60,6 +69,8 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'run':
       return run(args);
+    case 'merge':
+      return (await import('./merge.ts')).mergeCommand(args);
     case 'serve-client':
       return serveClientCommand(args);
     case 'env':
@@ -88,7 +99,7 @@ async function run(args: string[]): Promise<number> {
   }
   const partial: Partial<RunOptions> = {};
   let color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
-  let outcome: Awaited<ReturnType<typeof runConformance>>;
+  let outcome: RunOutcome;
   try {
     const parsed = parseRunArgs(args, partial);
     color = parsed.color ?? color;
@@ -97,6 +108,11 @@ async function run(args: string[]): Promise<number> {
     if (!(error instanceof UsageError)) throw error;
     outcome = await reportStartupFailure(partial, error);
   }
+  return printOutcome(outcome, color);
+}
+
+/** The summary table, where the report is and the verdict; returns the exit code. */
+export function printOutcome(outcome: RunOutcome, color: boolean): number {
   const { report, reportFile } = outcome;
   if (
     report.results.every((r) => r.status === 'error') &&
@@ -117,7 +133,7 @@ function verdictLine(report: ConformanceReport): string {
     case 0:
       return 'result: every applicable requirement conforms (exit 0)';
     case 1:
-      return `result: the client does not conform (exit 1): ${report.summary.nonconforming} nonconforming, ${report.summary.blocked} blocked`;
+      return `result: the client does not conform (exit 1): ${report.summary.nonconforming} nonconforming, ${report.summary.blocked} blocked${report.summary.flaky > 0 ? `, ${report.summary.flaky} flaky` : ''}`;
     default:
       return (
         `result: the run is not conclusive (exit 2): ${report.summary.error} requirement results in error, ` +

@@ -27,7 +27,7 @@ export interface ErrorReportInput extends ReportHeader {
   errors?: string[];
 }
 
-function emptySummary(): ConformanceReport['summary'] {
+export function emptySummary(): ConformanceReport['summary'] {
   return {
     conforms: 0,
     nonconforming: 0,
@@ -35,13 +35,14 @@ function emptySummary(): ConformanceReport['summary'] {
     error: 0,
     'not-applicable': 0,
     'not-covered': 0,
+    flaky: 0,
     scenarios: 0,
   };
 }
 
-function exitCodeOf(results: readonly RequirementResult[], errors: readonly string[]): 0 | 1 | 2 {
+export function exitCodeOf(results: readonly RequirementResult[], errors: readonly string[]): 0 | 1 | 2 {
   if (errors.length > 0 || results.some((r) => r.status === 'error')) return 2;
-  if (results.some((r) => r.status === 'nonconforming' || r.status === 'blocked')) return 1;
+  if (results.some((r) => ['nonconforming', 'blocked', 'flaky'].includes(r.status))) return 1;
   return 0;
 }
 

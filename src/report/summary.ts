@@ -13,6 +13,7 @@ export const STATUS_SYMBOLS: Record<RequirementStatus, string> = {
   error: '!',
   'not-applicable': '–',
   'not-covered': '?',
+  flaky: '≈',
 };
 
 const STATUS_COLORS: Record<RequirementStatus, string> = {
@@ -22,9 +23,13 @@ const STATUS_COLORS: Record<RequirementStatus, string> = {
   error: '35;1',
   'not-applicable': '2',
   'not-covered': '36',
+  flaky: '33;1',
 };
 
-const DETAILED: ReadonlySet<RequirementStatus> = new Set(['nonconforming', 'blocked', 'error']);
+/** Statuses only some runs can give (--repeat): in the totals only when a cell has them. */
+const SHOWN_WHEN_PRESENT: ReadonlySet<RequirementStatus> = new Set(['flaky']);
+
+const DETAILED: ReadonlySet<RequirementStatus> = new Set(['nonconforming', 'blocked', 'error', 'flaky']);
 
 /** Cuts text to `width` characters, ending in "…" when cut. */
 export function truncate(text: string, width: number): string {
@@ -100,9 +105,11 @@ export function renderSummaryTable(report: ConformanceReport, options: SummaryOp
   }
   lines.push('');
 
-  const totals = REQUIREMENT_STATUSES.map(
-    (status) => `${symbol(status)} ${report.summary[status]} ${status.replace('-', ' ')}`,
-  ).join('  ');
+  const totals = REQUIREMENT_STATUSES.filter(
+    (status) => !SHOWN_WHEN_PRESENT.has(status) || report.summary[status] > 0,
+  )
+    .map((status) => `${symbol(status)} ${report.summary[status]} ${status.replace('-', ' ')}`)
+    .join('  ');
   lines.push(totals);
 
   const details = report.results.filter((result) => DETAILED.has(result.status));

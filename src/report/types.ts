@@ -8,7 +8,8 @@ import type { Platform } from '../fixtures/types.ts';
  *   or because the client did not let the flow proceed;
  * - error: the harness or the environment failed (not the client's fault as far as we can tell);
  * - not-applicable: the catalog says the requirement does not apply to this platform/version;
- * - not-covered: applicable, but no scenario ran for it.
+ * - not-covered: applicable, but no scenario ran for it;
+ * - flaky: run more than once (--repeat), a scenario covering it gave different verdicts.
  */
 export const REQUIREMENT_STATUSES = [
   'conforms',
@@ -17,12 +18,13 @@ export const REQUIREMENT_STATUSES = [
   'error',
   'not-applicable',
   'not-covered',
+  'flaky',
 ] as const;
 
 export type RequirementStatus = (typeof REQUIREMENT_STATUSES)[number];
 
 /** What one scenario showed about one requirement. */
-export type ScenarioVerdict = 'passed' | 'failed' | 'blocked' | 'error';
+export type ScenarioVerdict = 'passed' | 'failed' | 'blocked' | 'error' | 'flaky';
 
 export interface ScenarioResult {
   name: string;
@@ -32,6 +34,8 @@ export interface ScenarioResult {
   /** The failing or blocking step's text and message, when not passed. */
   step?: string;
   message?: string;
+  /** With --repeat, when the repetitions disagreed: the verdict of each, in order. */
+  repetitions?: ScenarioVerdict[];
 }
 
 export interface RequirementResult {
@@ -56,6 +60,12 @@ export interface ConformanceReport {
     durationMs: number;
     targets: { platform: Platform; clientVersion: string }[];
     tags?: string;
+    /** --shard: the slice of the run's scenarios this report covers. */
+    shard?: { index: number; count: number };
+    /** --repeat: how many times each scenario ran. */
+    repeat?: number;
+    /** --rerun-failed: the report whose failing scenarios were run again. */
+    rerunOf?: string;
     exitCode: 0 | 1 | 2;
     /** Harness or environment errors that are not tied to a requirement (bad flags, a dead mock). */
     errors: string[];
