@@ -1,33 +1,16 @@
 /** The command line: exit codes, one-line errors for bad input, and a report even when a run fails. */
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, test } from 'node:test';
-import { promisify } from 'node:util';
 import type { ConformanceReport } from '../src/report/types.ts';
 import { PROJECT_ROOT } from '../src/runner/options.ts';
 import { closedPort } from './support/ccdp.ts';
-
-const BIN = path.join(PROJECT_ROOT, 'bin', 'connector-conformance.js');
-
-async function cli(
-  args: string[],
-  env: NodeJS.ProcessEnv = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], {
-      env: { ...process.env, NO_COLOR: '1', ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+import { BIN, cli } from './support/cli.ts';
 
 async function readReport(dir: string): Promise<ConformanceReport> {
   return JSON.parse(await readFile(path.join(dir, 'conformance.json'), 'utf8')) as ConformanceReport;
