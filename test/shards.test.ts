@@ -117,7 +117,7 @@ describe('--shard 1/3, 2/3, 3/3 then merge', () => {
     }
   });
 
-  test('merge refuses a missing shard, a shard given twice, and a folder without a report', async () => {
+  test('merge refuses a missing shard, a shard given twice, another client, and a folder without a report', async () => {
     const [one, two] = shards.map(({ dir }) => dir);
     assert.ok(one !== undefined && two !== undefined);
     const out = await tempDir('refused-');
@@ -130,6 +130,14 @@ describe('--shard 1/3, 2/3, 3/3 then merge', () => {
     const twice = await cli(['merge', ...shards.map(({ dir }) => dir), one, '--report-dir', out]);
     assert.equal(twice.code, 2);
     assert.match(twice.stderr, /are both shard 1\/3 of the run on/);
+    const clean = await tempDir('clean-shard-');
+    assert.equal((await cli(['run', '--shard', '3/3', '--report-dir', clean])).code, 0);
+    const other = await cli(['merge', one, two, clean, '--report-dir', out]);
+    assert.equal(other.code, 2);
+    assert.match(
+      other.stderr,
+      /clean-shard-\w+\/conformance\.json: another client \(.*, no defect\) than .*'s \(.*, --defect partner-login-keeps-main-on\)\n$/,
+    );
     const nothing = await cli(['merge', out, '--report-dir', await tempDir('refused-')]);
     assert.equal(nothing.code, 2);
     assert.match(nothing.stderr, /conformance\.json: cannot read a conformance report \(no such file\)\n$/);

@@ -121,7 +121,7 @@ async function checkShards(shards: readonly ShardFolder[]): Promise<Target[]> {
   const version = await suiteVersion();
   const [first] = shards as [ShardFolder, ...ShardFolder[]];
   const describe = (report: ConformanceReport) =>
-    JSON.stringify([report.client.name, report.client.driver, report.client.defect ?? null]);
+    `${report.client.name}, --client ${report.client.driver}, ${report.client.defect ? `--defect ${report.client.defect}` : 'no defect'}`;
   const groups = new Map<string, ShardFolder[]>();
   for (const shard of shards) {
     const { report, dir } = shard;
@@ -133,7 +133,7 @@ async function checkShards(shards: readonly ShardFolder[]): Promise<Target[]> {
     }
     if (describe(report) !== describe(first.report)) {
       throw new MergeError(
-        `${where}: another client (${report.client.name}, ${report.client.driver}${report.client.defect ? `, defect ${report.client.defect}` : ''}) than ${first.dir}'s`,
+        `${where}: another client (${describe(report)}) than ${first.dir}'s (${describe(first.report)})`,
       );
     }
     if ((report.run.repeat ?? 1) !== (first.report.run.repeat ?? 1)) {
