@@ -577,6 +577,7 @@ describe('buildReport', () => {
       'not-applicable': 0,
       'not-covered': 1,
       'expected-nonconforming': 0,
+      flaky: 0,
       scenarios: 7,
     });
     assert.equal(report.run.exitCode, 2);

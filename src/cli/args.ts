@@ -29,6 +29,9 @@ export const RUN_FLAGS = {
   bundle: { type: 'boolean' },
   product: { type: 'string' },
   'signing-key': { type: 'string' },
+  shard: { type: 'string' },
+  repeat: { type: 'string' },
+  'rerun-failed': { type: 'string' },
 } as const;
 
 export interface ParsedRun {
@@ -108,7 +111,25 @@ export function parseRunArgs(args: string[], partial: Partial<RunOptions> = {}):
     }
     partial.parallel = parallel;
   }
+  if (values.shard !== undefined) partial.shard = parseShard(values.shard);
+  if (values.repeat !== undefined) {
+    if (!/^\d{1,3}$/.test(values.repeat) || Number(values.repeat) < 1) {
+      throw new UsageError(`--repeat: expected a number of runs from 1 to 999 (got "${values.repeat}")`);
+    }
+    partial.repeat = Number(values.repeat);
+  }
+  if (values['rerun-failed'] !== undefined) partial.rerunFailed = values['rerun-failed'];
   return { options: partial, color: values['no-color'] ? false : undefined };
+}
+
+function parseShard(text: string): { index: number; count: number } {
+  const match = /^(\d{1,4})\/(\d{1,4})$/.exec(text);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (match === null || index < 1 || index > count) {
+    throw new UsageError(`--shard: expected i/n with 1 ≤ i ≤ n, e.g. 2/3 (got "${text}")`);
+  }
+  return { index, count };
 }
 
 function parse(args: string[]) {

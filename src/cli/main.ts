@@ -8,7 +8,7 @@ import { renderSummaryTable } from '../report/summary.ts';
 import type { ConformanceReport } from '../report/types.ts';
 import type { ProgressEvent, RunOptions } from '../runner/options.ts';
 import { DEFAULT_OPTIONS } from '../runner/options.ts';
-import { reportStartupFailure, runConformance, UsageError } from '../runner/run.ts';
+import { type RunOutcome, reportStartupFailure, runConformance, UsageError } from '../runner/run.ts';
 import { parseRunArgs } from './args.ts';
 import { describeBundle, verifyCommand } from './certify.ts';
 import { diffCommand, expectCommand, historyCommand } from './gate-commands.ts';
@@ -54,6 +54,15 @@ Commands:
     --product FILE           with --bundle: YAML naming vendor, product, version, build (and platforms)
     --signing-key KEY.pem    with --bundle: the Ed25519 private key to sign with (default: a fresh
                              key, whose public half is printed)
+    --shard I/N              only the I-th of N slices of the run's scenarios (every target's, dealt
+                             round robin); give each shard the same other flags, then merge
+    --repeat N               run every scenario N times; one whose verdicts differ is flaky (exit 1)
+    --rerun-failed FILE      run again only the scenarios that did not pass in FILE (a conformance.json),
+                             on its targets; the requirements not run again are not-covered
+  merge DIR...   Merge the report folders of run --shard 1/N … N/N (several runs' shards too, one
+                 set per platform or version) into one, as one unsharded run would have written it
+    --report-dir DIR         where the merged reports go (default reports)
+    --no-color               plain summary
   serve-client   Serve the reference client over ccdp/1 on 127.0.0.1 until SIGTERM/SIGINT; prints
                  "ccdp/1 listening on http://127.0.0.1:PORT" first
     --platform P             windows or macos
@@ -88,6 +97,8 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'run':
       return run(args);
+    case 'merge':
+      return (await import('./merge.ts')).mergeCommand(args);
     case 'serve-client':
       return serveClientCommand(args);
     case 'env':
@@ -124,7 +135,7 @@ async function run(args: string[]): Promise<number> {
   }
   const partial: Partial<RunOptions> = {};
   let color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
-  let outcome: Awaited<ReturnType<typeof runConformance>>;
+  let outcome: RunOutcome;
   try {
     const parsed = parseRunArgs(args, partial);
     color = parsed.color ?? color;
@@ -133,6 +144,11 @@ async function run(args: string[]): Promise<number> {
     if (!(error instanceof UsageError)) throw error;
     outcome = await reportStartupFailure(partial, error);
   }
+  return printOutcome(outcome, color);
+}
+
+/** The summary table, where the report is and the verdict; returns the exit code. */
+export function printOutcome(outcome: RunOutcome, color: boolean): number {
   const { report, reportFile } = outcome;
   if (
     report.results.every((r) => r.status === 'error') &&
@@ -164,7 +180,7 @@ function verdictLine(report: ConformanceReport): string {
       if (!report.results.some((r) => failsGate(r.status))) {
         return `result: the gate fails (exit 1): ${findings.length} finding(s), marked » above`;
       }
-      return `result: the client does not conform (exit 1): ${report.summary.nonconforming} nonconforming, ${report.summary.blocked} blocked${also}`;
+      return `result: the client does not conform (exit 1): ${report.summary.nonconforming} nonconforming, ${report.summary.blocked} blocked${report.summary.flaky > 0 ? `, ${report.summary.flaky} flaky` : ''}${also}`;
     }
     default:
       return (

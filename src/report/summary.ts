@@ -15,6 +15,7 @@ export const STATUS_SYMBOLS: Record<RequirementStatus, string> = {
   'not-applicable': '–',
   'not-covered': '?',
   'expected-nonconforming': '≈',
+  flaky: '~',
 };
 
 const STATUS_COLORS: Record<RequirementStatus, string> = {
@@ -25,6 +26,7 @@ const STATUS_COLORS: Record<RequirementStatus, string> = {
   'not-applicable': '2',
   'not-covered': '36',
   'expected-nonconforming': '34',
+  flaky: '33;1',
 };
 
 /** A status this version does not know (from a newer report) prints as its name's first letter, plain. */

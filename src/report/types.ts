@@ -11,6 +11,7 @@ import type { Platform } from '../fixtures/types.ts';
  * - not-covered: applicable, but no scenario ran for it;
  * - expected-nonconforming: nonconforming or blocked, and listed in the run's expect file (`--expect`):
  *   known, and does not fail the gate.
+ * - flaky: run more than once (--repeat), a scenario covering it gave different verdicts.
  */
 export const REQUIREMENT_STATUSES = [
   'conforms',
@@ -20,12 +21,13 @@ export const REQUIREMENT_STATUSES = [
   'not-applicable',
   'not-covered',
   'expected-nonconforming',
+  'flaky',
 ] as const;
 
 export type RequirementStatus = (typeof REQUIREMENT_STATUSES)[number];
 
 /** What one scenario showed about one requirement. */
-export type ScenarioVerdict = 'passed' | 'failed' | 'blocked' | 'error';
+export type ScenarioVerdict = 'passed' | 'failed' | 'blocked' | 'error' | 'flaky';
 
 export interface ScenarioResult {
   name: string;
@@ -35,6 +37,8 @@ export interface ScenarioResult {
   /** The failing or blocking step's text and message, when not passed. */
   step?: string;
   message?: string;
+  /** With --repeat, when the repetitions disagreed: the verdict of each, in order. */
+  repetitions?: ScenarioVerdict[];
 }
 
 /** An expect file's entry for a requirement × target cell: why the cell is known not to conform. */
@@ -103,6 +107,12 @@ export interface ConformanceReport {
     tags?: string;
     /** The expect file the run was given (`--expect`), as given. */
     expect?: string;
+    /** --shard: the slice of the run's scenarios this report covers. */
+    shard?: { index: number; count: number };
+    /** --repeat: how many times each scenario ran. */
+    repeat?: number;
+    /** --rerun-failed: the report whose failing scenarios were run again. */
+    rerunOf?: string;
     exitCode: 0 | 1 | 2;
     /** Harness or environment errors that are not tied to a requirement (bad flags, a dead mock). */
     errors: string[];

@@ -33,6 +33,12 @@ export interface RunOptions {
   reportDir: string;
   /** Worker processes the targets are shared out to (0: every target in this process). */
   parallel: number;
+  /** Only this slice of the run's scenarios (selection.ts). */
+  shard?: { index: number; count: number };
+  /** Run every selected scenario this many times; one whose verdicts differ is flaky. */
+  repeat?: number;
+  /** An earlier conformance.json: run only the scenarios that did not pass in it. */
+  rerunFailed?: string;
   /** A new browser context per scenario instead of the worker's one, reset between scenarios. */
   freshContext?: boolean;
   fixturesDir: string;

@@ -18,6 +18,8 @@ import { readStatus } from '../drivers/remote.ts';
 import { loadFixtures } from '../fixtures/load.ts';
 import { buildReport, errorReport } from '../report/build.ts';
 import { TargetCollector } from '../report/collect.ts';
+import { readReportFile } from '../report/read.ts';
+import { combineRepetitions } from '../report/repeat.ts';
 import type { ConformanceReport } from '../report/types.ts';
 import { writeReport } from '../report/write.ts';
 import { applyGateInputs, type GateInputs, loadGateInputs } from './gate-inputs.ts';
@@ -28,6 +30,7 @@ import {
   resolvedAgentAndEvidence,
   SUITE_NAME,
 } from './options.ts';
+import { repeatJobs, reportTargets, selectScenarios } from './selection.ts';
 import { runTarget, type TargetJob } from './target.ts';
 import { findVersionTags, targetTagExpression } from './target-tags.ts';
 import { releaseWorkerResources } from './worker-resources.ts';
@@ -63,14 +66,19 @@ export async function runConformance(partial: Partial<RunOptions> = {}): Promise
   let clientName: string | undefined;
   let gate: GateInputs;
   let bundle: PreparedBundle | undefined;
+  let jobs: TargetJob[];
   try {
     catalog = await loadCatalog(options.catalogFile);
+    const previous =
+      options.rerunFailed === undefined ? undefined : (await readReportFile(options.rerunFailed)).report;
+    if (previous !== undefined && partial.targets === undefined) options.targets = reportTargets(previous);
     validateOptions(options);
     clientName = await checkRemoteClient(options, partial.targets !== undefined);
     await checkClientImage(options);
     await loadFixtures(options.fixturesDir);
     gate = await loadGateInputs(options, catalog, options.targets);
     if (options.bundle !== undefined) bundle = await prepareBundle(options.bundle);
+    jobs = await targetJobs(options, reportDir, previous);
   } catch (error) {
     return reportStartupFailure(options, error as Error, catalog);
   }
@@ -83,13 +91,7 @@ export async function runConformance(partial: Partial<RunOptions> = {}): Promise
 
   await rm(path.join(reportDir, 'targets'), { recursive: true, force: true });
   await rm(path.join(reportDir, BUNDLE_FILE_NAME), { force: true });
-  const versionTags = await findVersionTags(path.join(PROJECT_ROOT, 'features'));
-  const { onProgress, targets, catalogFile: _catalogFile, ...targetOptions } = options;
-  const jobs: TargetJob[] = targets.map((target) => {
-    const targetTags = targetTagExpression(target, versionTags);
-    const tags = options.tags ? `(${options.tags}) and (${targetTags})` : targetTags;
-    return { options: targetOptions, target, tags, reportDir };
-  });
+  const { onProgress } = options;
   const errors: string[] = [];
   const collected = jobs.map((job) => ({ target: job.target, collector: new TargetCollector(job.target) }));
   const progress = jobs.map((job) => ({ job, started: 0, scenarios: 0 }));
@@ -121,11 +123,13 @@ export async function runConformance(partial: Partial<RunOptions> = {}): Promise
       });
     },
   };
+  // A target none of whose scenarios is selected is not run: its requirements are not-covered.
+  const runnable = jobs.filter((job) => job.scenarios === undefined || job.scenarios.length > 0);
   if (options.parallel > 0) {
-    await runInWorkers(jobs, options.parallel, handlers);
+    await runInWorkers(runnable, options.parallel, handlers);
   } else {
     try {
-      for (const job of jobs) {
+      for (const job of runnable) {
         try {
           await runTarget(job, (envelope) => handlers.onMessage(job, envelope));
           handlers.onEnd(job);
@@ -137,10 +141,21 @@ export async function runConformance(partial: Partial<RunOptions> = {}): Promise
       await releaseWorkerResources();
     }
   }
-  const report = applyGateInputs(
-    buildReport({ ...header, catalog, targets: collected, finishedAt: new Date(), errors }),
-    gate,
+  const finishedAt = new Date();
+  const repetitions = Array.from({ length: options.repeat ?? 1 }, (_, index) =>
+    buildReport({
+      ...header,
+      catalog,
+      targets: collected.filter((_, job) => (jobs[job]?.repetition ?? 1) === index + 1),
+      finishedAt,
+      errors,
+    }),
   );
+  const combined =
+    repetitions.length > 1 ? combineRepetitions(repetitions) : (repetitions[0] as ConformanceReport);
+  if (options.shard !== undefined) combined.run.shard = { ...options.shard };
+  if (options.rerunFailed !== undefined) markRerun(combined, options.rerunFailed);
+  const report = applyGateInputs(combined, gate);
   const reportFile = await writeReport(reportDir, report, catalog);
   if (bundle === undefined) return { report, reportFile };
   const written = await writeBundle({
@@ -153,6 +168,50 @@ export async function runConformance(partial: Partial<RunOptions> = {}): Promise
     harness: { name: 'connector-conformance', version: header.suite.version },
   });
   return { report, reportFile, bundle: written };
+}
+
+/** One job per target (and repetition), with the scenarios --shard and --rerun-failed select. */
+async function targetJobs(
+  options: RunOptions,
+  reportDir: string,
+  previous: ConformanceReport | undefined,
+): Promise<TargetJob[]> {
+  const versionTags = await findVersionTags(path.join(PROJECT_ROOT, 'features'));
+  const {
+    onProgress: _onProgress,
+    targets,
+    catalogFile: _catalogFile,
+    shard,
+    repeat,
+    rerunFailed,
+    ...targetOptions
+  } = options;
+  const jobs: TargetJob[] = targets.map((target) => {
+    const targetTags = targetTagExpression(target, versionTags);
+    const tags = options.tags ? `(${options.tags}) and (${targetTags})` : targetTags;
+    return { options: targetOptions, target, tags, reportDir };
+  });
+  const rerun =
+    previous === undefined || rerunFailed === undefined ? undefined : { report: previous, file: rerunFailed };
+  try {
+    const selected = await selectScenarios(jobs, {
+      ...(shard ? { shard } : {}),
+      ...(rerun ? { rerun } : {}),
+    });
+    return repeatJobs(selected, repeat ?? 1);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/** A rerun reports what it ran again; the cells it did not are not-covered, and say why. */
+function markRerun(report: ConformanceReport, file: string): void {
+  report.run.rerunOf = file;
+  for (const result of report.results) {
+    if (result.status === 'not-covered') {
+      result.message = `not run again: no scenario of ${result.requirement} failed on ${result.platform} ${result.clientVersion} in ${file}`;
+    }
+  }
 }
 
 /**
@@ -183,6 +242,7 @@ export async function reportStartupFailure(
     message: error.message,
     ...(options.tags ? { tags: options.tags } : {}),
   });
+  if (options.shard !== undefined) report.run.shard = { ...options.shard };
   return { report, reportFile: await writeReport(path.resolve(options.reportDir), report, catalog) };
 }
 
@@ -217,6 +277,18 @@ function validateOptions(options: RunOptions): void {
   }
   if (options.targets.length === 0)
     throw new UsageError('no target to run: give --platform and --client-version');
+  const shard = options.shard;
+  if (
+    shard !== undefined &&
+    !(Number.isInteger(shard.index) && shard.index >= 1 && shard.index <= shard.count)
+  ) {
+    throw new UsageError(
+      `--shard: expected i/n with 1 ≤ i ≤ n, e.g. 2/3 (got ${shard.index}/${shard.count})`,
+    );
+  }
+  if (options.repeat !== undefined && !(Number.isInteger(options.repeat) && options.repeat >= 1)) {
+    throw new UsageError(`--repeat: expected a number of runs, 1 or more (got ${options.repeat})`);
+  }
   if (!Number.isInteger(options.parallel) || options.parallel < 0) {
     throw new UsageError(
       `--parallel: expected a whole number of workers, 0 or more (got ${options.parallel})`,
@@ -310,7 +382,7 @@ function clientInfo(options: RunOptions, remoteName?: string): ConformanceReport
   };
 }
 
-async function suiteVersion(): Promise<string> {
+export async function suiteVersion(): Promise<string> {
   const manifest = JSON.parse(await readFile(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
     version: string;
   };

@@ -6,7 +6,14 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { type ISupportCodeLibrary, loadConfiguration, runCucumber } from '@cucumber/cucumber/api';
+import {
+  type IRunConfiguration,
+  type IRunEnvironment,
+  type ISupportCodeLibrary,
+  loadConfiguration,
+  loadSources,
+  runCucumber,
+} from '@cucumber/cucumber/api';
 import type { Envelope } from '@cucumber/messages';
 import { targetLabel } from '../catalog/applicability.ts';
 import type { Target } from '../catalog/types.ts';
@@ -23,6 +30,22 @@ export interface TargetJob {
   tags: string;
   /** The run's report folder; the target writes below targets/. */
   reportDir: string;
+  /**
+   * Only these scenarios ("features/x.feature:LINE", an Examples row's own line for an outline row),
+   * for --shard and --rerun-failed; all the tags select when absent.
+   */
+  scenarios?: string[];
+  /** Which run of the target this is, from 1 (--repeat); the second and later write below repeat-N/. */
+  repetition?: number;
+}
+
+/** A scenario a target's run would execute. */
+export interface PlannedScenario {
+  name: string;
+  /** "features/x.feature", relative to the project. */
+  uri: string;
+  /** The scenario's line, or the Examples row's line for an outline row. */
+  line: number;
 }
 
 /**
@@ -31,20 +54,57 @@ export interface TargetJob {
  */
 let supportLibrary: ISupportCodeLibrary | undefined;
 
-export function targetReportDir(reportDir: string, target: Target): string {
-  return path.join(reportDir, targetFolder(target));
+export function junitSuiteName(target: Target): string {
+  return `${SUITE_NAME} (${targetLabel(target)})`;
+}
+
+export function targetReportDir(reportDir: string, target: Target, repetition = 1): string {
+  const dir = path.join(reportDir, targetFolder(target));
+  return repetition > 1 ? path.join(dir, `repeat-${repetition}`) : dir;
 }
 
 export async function runTarget(job: TargetJob, onMessage: (envelope: Envelope) => void): Promise<void> {
-  const { options, target, tags } = job;
-  const outDir = targetReportDir(job.reportDir, target);
+  const outDir = targetReportDir(job.reportDir, job.target, job.repetition);
   await mkdir(outDir, { recursive: true });
-  const environment = { cwd: PROJECT_ROOT, stdout: discard(), stderr: process.stderr, env: process.env };
+  const environment = runEnvironment();
+  const runConfiguration = await targetConfiguration(job, outDir, environment);
+  const result = await runCucumber(
+    supportLibrary ? { ...runConfiguration, support: supportLibrary } : runConfiguration,
+    environment,
+    onMessage,
+  );
+  supportLibrary = result.support;
+}
+
+/** The scenarios `runTarget(job)` would execute, in Cucumber's order, without running them. */
+export async function planTarget(job: TargetJob): Promise<PlannedScenario[]> {
+  const environment = runEnvironment();
+  const { sources } = await targetConfiguration(job, targetReportDir(job.reportDir, job.target), environment);
+  const { plan, errors } = await loadSources(sources, environment);
+  const error = errors[0];
+  if (error !== undefined) throw new Error(`${error.uri}: ${error.message}`);
+  return plan.map(({ name, uri, location }) => ({
+    name,
+    uri: uri.replaceAll('\\', '/'),
+    line: location.line,
+  }));
+}
+
+function runEnvironment(): IRunEnvironment {
+  return { cwd: PROJECT_ROOT, stdout: discard(), stderr: process.stderr, env: process.env };
+}
+
+async function targetConfiguration(
+  job: TargetJob,
+  outDir: string,
+  environment: IRunEnvironment,
+): Promise<IRunConfiguration> {
+  const { options, target, tags } = job;
   const { runConfiguration } = await loadConfiguration(
     {
       file: false,
       provided: {
-        paths: ['features/**/*.feature'],
+        paths: job.scenarios ?? ['features/**/*.feature'],
         import: ['steps/**/*.ts'],
         tags,
         strict: true,
@@ -53,7 +113,7 @@ export async function runTarget(job: TargetJob, onMessage: (envelope: Envelope) 
           `html:${path.join(outDir, 'cucumber.html')}`,
           `junit:${path.join(outDir, 'junit.xml')}`,
         ],
-        formatOptions: { junit: { suiteName: `${SUITE_NAME} (${targetLabel(target)})` } },
+        formatOptions: { junit: { suiteName: junitSuiteName(target) } },
         worldParameters: {
           platform: target.platform,
           clientVersion: target.clientVersion,
@@ -70,12 +130,7 @@ export async function runTarget(job: TargetJob, onMessage: (envelope: Envelope) 
     },
     environment,
   );
-  const result = await runCucumber(
-    supportLibrary ? { ...runConfiguration, support: supportLibrary } : runConfiguration,
-    environment,
-    onMessage,
-  );
-  supportLibrary = result.support;
+  return runConfiguration;
 }
 
 function discard(): Writable {
