@@ -199,7 +199,7 @@ describe('diff and --baseline', async () => {
     assert.equal(code, 2);
     assert.equal(
       stderr.split('\n')[0],
-      'connector-conformance: /no/such/conformance.json: cannot read the report (ENOENT)',
+      'connector-conformance: /no/such/conformance.json: cannot read the report (no such file)',
     );
     await readValidReport(dir);
   });
@@ -224,7 +224,7 @@ describe('diff and --baseline', async () => {
     const none = await cli(['history', '/no/such/dir']);
     assert.deepEqual(
       [none.code, none.stderr],
-      [2, 'connector-conformance history: /no/such/dir: cannot read the report (ENOENT)\n'],
+      [2, 'connector-conformance history: /no/such/dir: cannot read the report (no such file)\n'],
     );
   });
 });

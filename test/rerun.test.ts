@@ -70,6 +70,6 @@ test('--rerun-failed with a file that is not a report: exit 2, one line naming i
   assert.equal(code, 2);
   assert.match(
     stderr.split('\n')[0] ?? '',
-    /^connector-conformance: .*nope\.json: cannot read a conformance report \(no such file\)$/,
+    /^connector-conformance: .*nope\.json: cannot read the report \(no such file\)$/,
   );
 });

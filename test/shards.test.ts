@@ -140,7 +140,7 @@ describe('--shard 1/3, 2/3, 3/3 then merge', () => {
     );
     const nothing = await cli(['merge', out, '--report-dir', await tempDir('refused-')]);
     assert.equal(nothing.code, 2);
-    assert.match(nothing.stderr, /conformance\.json: cannot read a conformance report \(no such file\)\n$/);
+    assert.match(nothing.stderr, /conformance\.json: cannot read the report \(no such file\)\n$/);
   });
 });
 

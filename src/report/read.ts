@@ -20,8 +20,10 @@ export async function readReportFile(given: string): Promise<{ file: string; rep
     text = await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'EISDIR')
-      throw new ReportFileError(`${given}: cannot read the report (${code ?? 'unreadable'})`);
+    if (code !== 'EISDIR') {
+      const why = code === 'ENOENT' ? 'no such file' : (code ?? 'unreadable');
+      throw new ReportFileError(`${given}: cannot read the report (${why})`);
+    }
     file = path.join(given, REPORT_FILE_NAME);
     text = await readFile(file, 'utf8').catch(() => {
       throw new ReportFileError(`${given}: no ${REPORT_FILE_NAME} in this folder`);
