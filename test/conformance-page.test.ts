@@ -126,7 +126,7 @@ describe('the conformance page and the Markdown summary of real runs', () => {
 
 describe('untrusted text', () => {
   it('the page escapes what the report says, and gives an unknown status its name and a neutral style', () => {
-    const page = renderConformancePage({ report: hostileReport('flaky'), catalog });
+    const page = renderConformancePage({ report: hostileReport('quarantined'), catalog });
     assert.equal(page.match(/<script>/g)?.length, 1, 'only the page its own script');
     assert.ok(!page.includes('<img'));
     assert.ok(
@@ -136,20 +136,20 @@ describe('untrusted text', () => {
     );
     assert.match(
       page,
-      /<td class="cell s-other" data-status="flaky"[^>]*><a [^>]*><span aria-hidden="true">•<\/span> flaky<\/a>/,
+      /<td class="cell s-other" data-status="quarantined"[^>]*><a [^>]*><span aria-hidden="true">•<\/span> quarantined<\/a>/,
     );
-    assert.ok(page.includes('value="flaky" checked> • flaky <b>1</b>'));
+    assert.ok(page.includes('value="quarantined" checked> • quarantined <b>1</b>'));
   });
 
   it('the summary escapes Markdown and HTML, and keeps the table whole', () => {
-    const summary = renderMarkdownSummary(hostileReport('flaky'));
+    const summary = renderMarkdownSummary(hostileReport('quarantined'));
     assert.ok(!summary.includes('<script>') && !summary.includes('<img'));
     assert.ok(summary.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
     assert.ok(summary.includes('\\| \\*\\*bold\\*\\* \\`tick\\` \\[link\\](http://x)'));
     const table = summary.split('\n').filter((line) => line.startsWith('| '));
     for (const line of table) assert.equal(line.match(/(?<!\\)\|/g)?.length, 3, line);
-    assert.ok(table.includes(`| ${catalog[0]?.id} | • flaky |`));
-    assert.ok(summary.includes('Legend: ') && summary.includes('• flaky'));
+    assert.ok(table.includes(`| ${catalog[0]?.id} | • quarantined |`));
+    assert.ok(summary.includes('Legend: ') && summary.includes('• quarantined'));
   });
 
   it('the summary cuts long messages and long lists', () => {

@@ -234,14 +234,14 @@ describe('applying expectations', () => {
   });
 
   test('a status this version does not know is expected like a nonconformance', () => {
-    const flaky = report([['EX-MAIN-ON', W47, 'conforms']]);
-    const [cell] = flaky.results;
+    const odd = report([['EX-MAIN-ON', W47, 'conforms']]);
+    const [cell] = odd.results;
     assert.ok(cell);
-    (cell as { status: string }).status = 'flaky';
-    assert.equal(gateExitCode(flaky), 1, 'an unknown status fails the gate');
-    const applied = applyExpectations(flaky, [entry('EX-MAIN-ON', W47)], 'e.yaml');
+    (cell as { status: string }).status = 'quarantined';
+    assert.equal(gateExitCode(odd), 1, 'an unknown status fails the gate');
+    const applied = applyExpectations(odd, [entry('EX-MAIN-ON', W47)], 'e.yaml');
     assert.equal(applied.results[0]?.status, 'expected-nonconforming');
-    assert.equal(applied.results[0]?.expectation?.found, 'flaky');
+    assert.equal(applied.results[0]?.expectation?.found, 'quarantined');
     assert.equal(applied.run.exitCode, 0);
   });
 
@@ -366,7 +366,7 @@ describe('history page', () => {
   );
   second.client = { ...second.client, version: '4.8', defect: 'private-access-does-not-open' };
   second.run.finishedAt = '2025-02-03T10:20:30.000Z';
-  (second.results[1] as { status: string }).status = 'flaky';
+  (second.results[1] as { status: string }).status = 'quarantined';
   const html = renderHistory(
     [
       { source: 'builds/4.7/conformance.json', report: first },
@@ -417,7 +417,7 @@ describe('history page', () => {
 
   test('a status the page does not know: neutral style, its name as text; a cell a run lacks is blank', () => {
     const row = /<code>AT-MAC-NO-SELECT<\/code>.*<\/tr>/.exec(html)?.[0] ?? '';
-    assert.match(row, /<td class="s-other run-start changed" title="flaky">flaky<\/td>/);
+    assert.match(row, /<td class="s-other run-start changed" title="quarantined">quarantined<\/td>/);
     const retired = /<code>RETIRED<\/code>.*<\/tr>/.exec(html)?.[0] ?? '';
     assert.match(retired, /<td class="s-other run-start" title="not in this run"><\/td><\/tr>$/);
   });
