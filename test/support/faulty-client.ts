@@ -69,10 +69,10 @@ export async function serveFaultyClient(options: FaultyClientOptions): Promise<F
         process.exit(3);
         return;
       case 'refused':
-        response.once('finish', () => {
-          server.close();
-          server.closeAllConnections();
-        });
+        // Stop listening before the answer leaves: a client quick to send its next request must find
+        // nothing listening (refused), not a connection accepted and then dropped.
+        server.close();
+        response.once('finish', () => server.closeAllConnections());
         void handler.handle(request, response);
         return;
     }
