@@ -6,7 +6,6 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { loadCatalog } from '../src/catalog/load.ts';
 import type { Target } from '../src/catalog/types.ts';
-import { summaryOf } from '../src/report/build.ts';
 import { diffReports, renderDiff } from '../src/report/diff.ts';
 import {
   applyExpectations,
@@ -21,6 +20,7 @@ import { validateReport } from '../src/report/schema.ts';
 import { renderSummaryTable } from '../src/report/summary.ts';
 import type { ConformanceReport, RequirementResult, RequirementStatus } from '../src/report/types.ts';
 import { DEFAULT_OPTIONS } from '../src/runner/options.ts';
+import { syntheticReport } from './support/reports.ts';
 
 const catalog = await loadCatalog(DEFAULT_OPTIONS.catalogFile);
 const W47: Target = { platform: 'windows', clientVersion: '4.7' };
@@ -54,24 +54,7 @@ function result([requirement, target, status]: Cell): RequirementResult {
 }
 
 function report(cells: Cell[], targets: Target[] = [W47, M47]): ConformanceReport {
-  const results = cells.map(result);
-  const built: ConformanceReport = {
-    reportVersion: 1,
-    suite: { name: 'suite', version: '0.1.0' },
-    client: { name: 'client', driver: 'reference', version: '4.7' },
-    run: {
-      startedAt: '2025-01-02T03:04:05.000Z',
-      finishedAt: '2025-01-02T03:04:07.000Z',
-      durationMs: 2000,
-      targets,
-      exitCode: 0,
-      errors: [],
-    },
-    summary: summaryOf(results, cells.length),
-    results,
-  };
-  built.run.exitCode = gateExitCode(built);
-  return built;
+  return syntheticReport(cells.map(result), targets);
 }
 
 async function expectFile(text: string): Promise<string> {

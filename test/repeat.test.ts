@@ -13,6 +13,7 @@ import { renderSummaryTable } from '../src/report/summary.ts';
 import type { ConformanceReport, RequirementResult, ScenarioResult } from '../src/report/types.ts';
 import { DEFAULT_TARGETS } from '../src/runner/options.ts';
 import { serveFlakyClient } from './support/flaky-client.ts';
+import { syntheticReport } from './support/reports.ts';
 import { run, verdicts } from './support/runs.ts';
 
 const A = { name: 'adds the tenant', location: 'features/shared/a.feature:5' };
@@ -33,32 +34,7 @@ function cell(requirement: string, ...scenarios: ScenarioResult[]): RequirementR
 }
 
 function report(...results: RequirementResult[]): ConformanceReport {
-  const summary = {
-    conforms: results.filter((r) => r.status === 'conforms').length,
-    nonconforming: results.filter((r) => r.status === 'nonconforming').length,
-    blocked: 0,
-    error: 0,
-    'not-applicable': 0,
-    'not-covered': 0,
-    flaky: 0,
-    'expected-nonconforming': 0,
-    scenarios: 2,
-  };
-  return {
-    reportVersion: 1,
-    suite: { name: 'suite', version: '0.1.0' },
-    client: { name: 'client', driver: 'reference', version: '4.7' },
-    run: {
-      startedAt: '2025-01-02T03:04:05.000Z',
-      finishedAt: '2025-01-02T03:04:06.000Z',
-      durationMs: 1000,
-      targets: [{ platform: 'windows', clientVersion: '4.7' }],
-      exitCode: summary.nonconforming > 0 ? 1 : 0,
-      errors: [],
-    },
-    summary,
-    results,
-  };
+  return syntheticReport(results, [{ platform: 'windows', clientVersion: '4.7' }], 2);
 }
 
 const passed = (scenario: typeof A): ScenarioResult => ({ ...scenario, verdict: 'passed' });
