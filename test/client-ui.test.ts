@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
-import { type DefectName, ReferenceClient, type SignInRequest } from '../client/index.ts';
+import { ReferenceClient } from '../client/index.ts';
 import { clientUiPage } from '../client/ui/page.ts';
 import { serveClientUi } from '../client/ui/server.ts';
 import type { ClientView } from '../src/drivers/types.ts';
@@ -18,9 +18,10 @@ import {
   GLOBEX_USER,
   INITECH,
   ownSetting,
+  type StubbedClientOptions,
   StubPolicyApi,
+  stubbedClient,
   stubSignIn,
-  type WorldOptions,
 } from './support/reference-client-stubs.ts';
 
 const SCREENSHOTS = {
@@ -61,29 +62,13 @@ interface UiSession {
 }
 
 /** A reference client with stub collaborators, its UI served, and a page showing it. */
-async function startUi(
-  t: TestContext,
-  options: { platform?: Platform; version?: string; defect?: DefectName } & WorldOptions = {},
-): Promise<UiSession> {
+async function startUi(t: TestContext, options: StubbedClientOptions = {}): Promise<UiSession> {
   const dataDir = await mkdtemp(join(tmpdir(), 'ccc-ui-test-'));
   t.after(() => rm(dataDir, { recursive: true, force: true }));
-  const api = new StubPolicyApi(options);
-  const signIns: SignInRequest[] = [];
-  const log: string[] = [];
+  const { api, log, start } = stubbedClient(options, dataDir);
   const platform = options.platform ?? 'windows';
   const clientVersion = options.version ?? '4.7';
-  const client = await ReferenceClient.start(
-    {
-      platform,
-      clientVersion,
-      policyApiUrl: 'http://policy.test',
-      username: 'alex@acme.example',
-      dataDir,
-      defect: options.defect,
-      log: (line) => log.push(line),
-    },
-    { policyApi: () => api, signIn: stubSignIn(signIns) },
-  );
+  const client = await start();
   t.after(() => client.quit());
   const ui = await serveClientUi(client, { platform, clientVersion });
   t.after(() => ui.close());

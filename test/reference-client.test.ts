@@ -9,7 +9,7 @@ import {
   type DefectName,
   effectivePartnerLogin,
   PolicyApiError,
-  ReferenceClient,
+  type ReferenceClient,
   type SignInRequest,
 } from '../client/index.ts';
 import { type RunningIdentityProvider, startIdentityProvider } from '../mocks/idp/identity-provider.ts';
@@ -32,9 +32,10 @@ import {
   INITECH,
   ownSetting,
   type Policy,
+  type StubbedClientOptions,
   StubPolicyApi,
+  stubbedClient,
   stubSignIn,
-  type WorldOptions,
 } from './support/reference-client-stubs.ts';
 
 const dataDirs: string[] = [];
@@ -53,27 +54,10 @@ interface Session {
   restart(): Promise<ReferenceClient>;
 }
 
-async function startSession(
-  options: { platform?: Platform; version?: string; defect?: DefectName } & WorldOptions = {},
-): Promise<Session> {
+async function startSession(options: StubbedClientOptions = {}): Promise<Session> {
   const dataDir = await mkdtemp(join(tmpdir(), 'ccc-test-'));
   dataDirs.push(dataDir);
-  const api = new StubPolicyApi(options);
-  const signIns: SignInRequest[] = [];
-  const log: string[] = [];
-  const start = () =>
-    ReferenceClient.start(
-      {
-        platform: options.platform ?? 'windows',
-        clientVersion: options.version ?? '4.7',
-        policyApiUrl: 'http://policy.test',
-        username: 'alex@acme.example',
-        dataDir,
-        defect: options.defect,
-        log: (line) => log.push(line),
-      },
-      { policyApi: () => api, signIn: stubSignIn(signIns) },
-    );
+  const { api, signIns, log, start } = stubbedClient(options, dataDir);
   const session: Session = {
     client: await start(),
     api,

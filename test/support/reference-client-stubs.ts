@@ -3,8 +3,10 @@
  * policy API as the client sees it (recording each call) and a stand-in for the identity provider.
  */
 import {
+  type DefectName,
   type PolicyApi,
   PolicyApiError,
+  ReferenceClient,
   type SignInFactory,
   type SignInRequest,
 } from '../../client/index.ts';
@@ -17,6 +19,7 @@ import type {
   TenantInfo,
   TunnelState,
 } from '../../mocks/policy/contract.ts';
+import type { Platform } from '../../src/fixtures/types.ts';
 
 export const ACME: TenantInfo = {
   id: 'tenant-acme',
@@ -126,6 +129,40 @@ export class StubPolicyApi implements PolicyApi {
   tunnelCalls(): string[] {
     return this.calls.filter((call) => call.startsWith('PUT '));
   }
+}
+
+export interface StubbedClientOptions extends WorldOptions {
+  platform?: Platform;
+  version?: string;
+  defect?: DefectName;
+}
+
+/**
+ * The reference client enrolled as alex@acme.example against this stub world, with its data in
+ * `dataDir`: `start()` starts it (again, on the same data after a quit); `api`, `signIns` and `log`
+ * record what it did.
+ */
+export function stubbedClient(
+  options: StubbedClientOptions,
+  dataDir: string,
+): { api: StubPolicyApi; signIns: SignInRequest[]; log: string[]; start(): Promise<ReferenceClient> } {
+  const api = new StubPolicyApi(options);
+  const signIns: SignInRequest[] = [];
+  const log: string[] = [];
+  const start = () =>
+    ReferenceClient.start(
+      {
+        platform: options.platform ?? 'windows',
+        clientVersion: options.version ?? '4.7',
+        policyApiUrl: 'http://policy.test',
+        username: 'alex@acme.example',
+        dataDir,
+        defect: options.defect,
+        log: (line) => log.push(line),
+      },
+      { policyApi: () => api, signIn: stubSignIn(signIns) },
+    );
+  return { api, signIns, log, start };
 }
 
 /** Stands in for the identity provider: checks the state and code the loopback callback carries. */
