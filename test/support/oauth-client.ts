@@ -1,7 +1,9 @@
 /** A native OAuth client's side of a sign-in, for tests of the identity provider and the user agents. */
+import assert from 'node:assert/strict';
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as client from 'openid-client';
+import type { UserAgent } from '../../src/agents/types.ts';
 
 export interface Listener {
   origin: string;
@@ -71,4 +73,48 @@ export function discover(idp: { issuer: string; clientId: string }): Promise<cli
     client.None(),
     { execute: [client.allowInsecureRequests] },
   );
+}
+
+/**
+ * What every user agent must do on a Globex sign-in page: a wrong password shows the page again with
+ * "Unable to sign in" (Username, Password, Sign In, Cancel offered), so does an unknown user (the
+ * agent waits for the new page rather than taking the old alert), and then `right` signs in: the
+ * code it brings back redeems to a token for that user.
+ */
+export async function assertWrongPasswordThenRight(
+  agent: UserAgent,
+  request: AuthorizationRequest,
+  context: {
+    config: client.Configuration;
+    origin: string;
+    wrongUser: { username: string; password: string };
+    right: { username: string; password: string };
+  },
+): Promise<void> {
+  const opened = await agent.open(request.url.href);
+  const wrong = await agent.signIn({ username: context.wrongUser.username, password: 'wrong' });
+  assert.ok(wrong.kind === 'page', JSON.stringify(wrong));
+  assert.equal(wrong.page.error, 'Unable to sign in');
+  assert.equal(wrong.page.organisation, 'Globex Corporation');
+  assert.equal(wrong.page.title, 'Globex Corporation - Sign In');
+  assert.deepEqual(wrong.page.fields, ['Username', 'Password']);
+  assert.deepEqual(wrong.page.controls, ['Sign In', 'Cancel']);
+  assert.equal(wrong.page.origin, context.origin);
+  assert.ok(wrong.page.url.startsWith(opened.url));
+
+  const unknown = await agent.signIn({
+    username: 'nobody@globex.example',
+    password: context.wrongUser.password,
+  });
+  assert.ok(unknown.kind === 'page');
+  assert.equal(unknown.page.error, 'Unable to sign in');
+
+  const right = await agent.signIn(context.right);
+  assert.ok(right.kind === 'redirected', JSON.stringify(right));
+  const tokens = await client.authorizationCodeGrant(context.config, new URL(right.url), {
+    pkceCodeVerifier: request.verifier,
+    expectedState: request.state,
+    expectedNonce: request.nonce,
+  });
+  assert.equal(tokens.claims()?.sub, context.right.username);
 }
