@@ -2,9 +2,13 @@
  * Check steps: a Then that verifies one documented or inferred behaviour. Each check names the
  * requirements it can give evidence for; the scenario's @req tags pick among them. Whether it passes
  * or fails, the check leaves a record in the message stream, which is what the report reads.
+ *
+ * Any other step that sees the client break a requirement (an action, a flow, a Given that arranges
+ * a state) reports it with `violated` or `noteViolation`: a failed check record of that requirement,
+ * whatever the scenario's tags (docs/architecture.md, "Whose fault is it?").
  */
 import { Then } from '@cucumber/cucumber';
-import { CHECK_MEDIA_TYPE, type CheckRecord, Nonconformance } from '../src/verdict.ts';
+import { CHECK_MEDIA_TYPE, type CheckRecord, ClientActionError, Nonconformance } from '../src/verdict.ts';
 import type { ConformanceWorld } from './world.ts';
 
 /** Thrown by a check body: what the client did instead of the expected behaviour. */
@@ -19,6 +23,17 @@ type CheckBody = (this: ConformanceWorld, ...args: any[]) => Promise<void>;
 
 type Expectation = string | ((...args: string[]) => string);
 
+function record(world: ConformanceWorld, check: CheckRecord): void {
+  world.attach(JSON.stringify(check), CHECK_MEDIA_TYPE);
+}
+
+function nonconformance(requirements: string[], expectation: string, actual: string): Nonconformance {
+  return new Nonconformance(
+    requirements,
+    `${requirements.join(', ')}: expected ${expectation}, but ${actual}`,
+  );
+}
+
 export function check(
   pattern: string,
   requirements: readonly string[],
@@ -29,26 +44,53 @@ export function check(
     const expected = typeof expectation === 'string' ? expectation : expectation(...args);
     const tagged = requirements.filter((id) => this.requirements.includes(id));
     const covered = tagged.length > 0 ? tagged : [...requirements];
-    const record = (outcome: CheckRecord['outcome'], actual?: string) =>
-      this.attach(
-        JSON.stringify({
-          requirements: covered,
-          outcome,
-          expectation: expected,
-          ...(actual ? { actual } : {}),
-        }),
-        CHECK_MEDIA_TYPE,
-      );
     try {
       await body.apply(this, args);
     } catch (error) {
       if (!(error instanceof Unmet)) throw error;
-      record('failed', error.message);
-      throw new Nonconformance(covered, `${covered.join(', ')}: expected ${expected}, but ${error.message}`);
+      record(this, {
+        requirements: covered,
+        outcome: 'failed',
+        expectation: expected,
+        actual: error.message,
+      });
+      throw nonconformance(covered, expected, error.message);
     }
-    record('passed');
+    record(this, { requirements: covered, outcome: 'passed', expectation: expected });
   };
   // Cucumber matches a step's parameters against the function's declared arity.
   Object.defineProperty(step, 'length', { value: body.length });
   Then(pattern, step);
+}
+
+/**
+ * A step saw the client break `requirement` and cannot go on: the requirement's failed check, and
+ * the step fails with Nonconformance. Where the requirement does not apply to the target (a macOS
+ * client showing a Windows-only form), nothing is judged: the flow is blocked.
+ */
+export function violated(
+  world: ConformanceWorld,
+  requirement: string,
+  expectation: string,
+  actual: string,
+): never {
+  if (!world.appliesHere(requirement)) throw new ClientActionError(`expected ${expectation}, but ${actual}`);
+  record(world, { requirements: [requirement], outcome: 'failed', expectation, actual });
+  throw nonconformance([requirement], expectation, actual);
+}
+
+/**
+ * A step saw the client break `requirement` but reached what it was doing (a tunnel overlap while the
+ * end state is right): the failed check is recorded now, the scenario goes on to check what it is
+ * about, and fails at its end (steps/hooks.ts). One defect is not spread over unrelated requirements.
+ */
+export function noteViolation(
+  world: ConformanceWorld,
+  requirement: string,
+  expectation: string,
+  actual: string,
+): void {
+  if (!world.appliesHere(requirement)) return;
+  record(world, { requirements: [requirement], outcome: 'failed', expectation, actual });
+  world.noted.push(nonconformance([requirement], expectation, actual));
 }

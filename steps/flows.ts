@@ -1,11 +1,15 @@
 /**
  * Multi-step user flows used as setup ("Given I have added ...") or as one action ("When I add ...").
- * They do what a person would do to reach a state; when the client does not let them, they stop with
- * ClientActionError, so the scenario's own checks are reported as blocked, not as judged.
+ * They do what a person would do to reach a state, and judge what they see on the way as the rule
+ * in docs/architecture.md ("Whose fault is it?") says: a documented effect that does not follow its
+ * action is the client breaking the requirement that documents it (`violated`); a control, field or
+ * option the flow needs that the client does not offer stops the flow (ClientActionError, blocked).
  */
 import { describeView } from '../src/drivers/describe.ts';
-import type { TenantView } from '../src/drivers/types.ts';
+import type { ClientView, TenantView } from '../src/drivers/types.ts';
 import { ClientActionError } from '../src/verdict.ts';
+import { noteViolation, violated } from './check.ts';
+import { expected, severalOnInWindow, shows, tenantsGone, tunnelOverlap } from './observations.ts';
 import type { ConformanceWorld } from './world.ts';
 
 export async function addPartnerTenant(
@@ -14,27 +18,27 @@ export async function addPartnerTenant(
   username: string,
   { mustSucceed }: { mustSucceed: boolean },
 ): Promise<void> {
-  if ((await world.view()).window === 'main') await world.click('Private Access');
+  if ((await world.view()).window === 'main') await openPrivateAccess(world);
   await world.click('Add Partner Tenant');
-  if ((await world.view()).options.length > 0) {
+  const form = await world.settle((v) => v.window === 'add-tenant', 'the Add Tenant window');
+  if (form.window !== 'add-tenant') violated(world, 'AT-OPEN', expected.addTenantOpens, shows(form));
+  if (form.options.length > 0) {
     await world.driver.act({ type: 'select', option: tenant });
     await world.click('Connect');
+    const asked = await world.settle(asksForUsername, 'the username form after Connect');
+    if (!asksForUsername(asked)) violated(world, 'AT-SELECT', expected.usernameAfterConnect, shows(asked));
   }
   world.partnerUsername = username;
   await world.driver.act({ type: 'fill', field: 'Username', value: username });
   await world.click('Submit');
-  const page = await world.signInPage();
-  if (!page) {
-    if (!mustSucceed) return;
-    throw new ClientActionError(
-      `adding ${tenant}: no sign-in page opened; ${describeView(await world.view())}`,
-    );
-  }
+  if (!mustSucceed && !(await world.signInPage())) return;
+  await world.requireSignInPage();
   const result = await world.userAgent.signIn({ username, password: world.findUser(username).password });
   if (result.kind === 'page') {
-    throw new ClientActionError(
-      `adding ${tenant}: the identity provider at ${result.page.origin} did not accept ${username} ` +
-        `(${result.page.organisation}: ${result.page.error ?? 'no error shown'})`,
+    // The partner's own page refused its own user's password: the simulated world failed.
+    throw new Error(
+      `adding ${tenant}: the identity provider at ${result.page.origin} did not accept ${username}'s password ` +
+        `(${result.page.error ?? 'no error shown'})`,
     );
   }
   // Whether the client returns to Private Access by itself is IDP-RETURN's business; a person who
@@ -44,27 +48,80 @@ export async function addPartnerTenant(
     await world.click('Private Access');
     view = await world.view();
   }
+  noteOverlaps(world);
   if (!mustSucceed) return;
   if (!view.tenants.some((t) => t.role === 'partner' && t.name === tenant)) {
-    throw new ClientActionError(`adding ${tenant}: after the sign-in, ${describeView(view)}`);
+    violated(world, 'IDP-RETURN', expected.returnWithPartner(tenant), `after the sign-in, ${shows(view)}`);
   }
 }
 
-/** Turn ZPA on for the tenant `wanted` picks and off for every other, with Turn On / Turn Off. */
+/**
+ * Turn ZPA on for the tenant `wanted` picks and off for every other, with Turn Off and Turn On as the
+ * Private Access window offers them; each click is watched for the rules it may break.
+ */
 export async function ensureOnly(
   world: ConformanceWorld,
   wanted: (tenant: TenantView) => boolean,
 ): Promise<void> {
-  const target = (await world.view()).tenants.find(wanted);
-  if (!target) throw new ClientActionError(`no such tenant listed; ${describeView(await world.view())}`);
+  const start = await world.view();
+  const target = start.tenants.find(wanted);
+  if (!target) throw new ClientActionError(`no such tenant listed; ${describeView(start)}`);
   // Turn the others off first, so that a client's own switching logic is not exercised here.
-  for (const other of (await world.view()).tenants) {
-    if (other.zpa === 'on' && !wanted(other)) await world.click('Turn Off', other.name);
+  for (const other of start.tenants) {
+    if (other.zpa !== 'on' || wanted(other)) continue;
+    await world.click('Turn Off', other.name);
+    const view = await watched(world, start);
+    if (view.tenants.find((t) => t.name === other.name)?.zpa !== 'off') {
+      throw new ClientActionError(`Turn Off for ${other.name} left its ZPA on; ${describeView(view)}`);
+    }
   }
-  const current = (await world.view()).tenants.find(wanted);
-  if (current?.zpa === 'off') await world.click('Turn On', target.name);
+  if ((await world.view()).tenants.find(wanted)?.zpa === 'off') {
+    await world.click('Turn On', target.name);
+    const view = await watched(world, start);
+    if (view.tenants.find(wanted)?.zpa !== 'on') {
+      const requirement = target.role === 'main' ? 'EX-MAIN-ON' : 'EX-PARTNER-ON';
+      violated(world, requirement, expected.turnOn(target.name), shows(view));
+    }
+  }
   const view = await world.view();
-  const ok = view.tenants.every((t) => (wanted(t) ? t.zpa === 'on' : t.zpa === 'off'));
-  if (!ok)
+  const others = view.tenants.filter((t) => !wanted(t) && t.zpa === 'on');
+  if (others.length > 0) {
     throw new ClientActionError(`could not turn ZPA on for ${target.name} only; ${describeView(view)}`);
+  }
+}
+
+/** Open Private Access from the main window; not opening it breaks PA-OPEN. */
+async function openPrivateAccess(world: ConformanceWorld): Promise<void> {
+  await world.click('Private Access');
+  const view = await world.settle((v) => v.window === 'private-access', 'the Private Access window');
+  if (view.window !== 'private-access') violated(world, 'PA-OPEN', expected.privateAccessOpens, shows(view));
+}
+
+function asksForUsername(view: ClientView): boolean {
+  return view.window === 'add-tenant' && view.fields.includes('Username');
+}
+
+/**
+ * The window after a Turn On or Turn Off, judged against the rules a click may break: every tenant
+ * listed at `start` still listed (PERSIST for a partner, PA-OPEN for the organisation's), at most one
+ * ZPA on in the window, and no tunnel overlap at the policy API (noted, since the state may still be
+ * reached).
+ */
+async function watched(world: ConformanceWorld, start: ClientView): Promise<ClientView> {
+  const view = await world.view();
+  const [gone] = tenantsGone(start, view);
+  if (gone?.role === 'partner') violated(world, 'PERSIST', expected.remains(gone.name), shows(view));
+  if (gone) violated(world, 'PA-OPEN', expected.organisationListed, shows(view));
+  const several = severalOnInWindow(view);
+  if (several) violated(world, 'EX-ONE-ACTIVE', expected.oneTunnel, several);
+  noteOverlaps(world);
+  return view;
+}
+
+/** A tunnel overlap at the policy API since the last one noted, as EX-ONE-ACTIVE's failed check. */
+function noteOverlaps(world: ConformanceWorld): void {
+  const overlap = tunnelOverlap(world, world.overlapsNotedUpTo);
+  if (!overlap) return;
+  noteViolation(world, 'EX-ONE-ACTIVE', expected.oneTunnel, overlap.actual);
+  world.overlapsNotedUpTo = world.tunnelLog().at(-1)?.seq ?? overlap.seq;
 }

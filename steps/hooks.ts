@@ -1,6 +1,9 @@
 import { After, AfterStep, Before, setDefaultTimeout } from '@cucumber/cucumber';
+import { loadCatalog } from '../src/catalog/load.ts';
+import type { Requirement } from '../src/catalog/types.ts';
 import { isRemote, parseClientSpec } from '../src/drivers/index.ts';
 import { ScenarioEvidence, slug } from '../src/report/evidence.ts';
+import { DEFAULT_OPTIONS } from '../src/runner/options.ts';
 import { ensureSimulatedWorld } from '../src/runner/worker-resources.ts';
 import type { ConformanceWorld } from './world.ts';
 
@@ -9,6 +12,8 @@ import type { ConformanceWorld } from './world.ts';
 setDefaultTimeout(30_000);
 
 export const REQUIREMENT_TAG = '@req:';
+
+let catalog: Promise<Requirement[]> | undefined;
 
 Before(async function (this: ConformanceWorld, { pickle }) {
   this.evidence = new ScenarioEvidence(
@@ -20,6 +25,8 @@ Before(async function (this: ConformanceWorld, { pickle }) {
     .map((tag) => tag.name)
     .filter((name) => name.startsWith(REQUIREMENT_TAG))
     .map((name) => name.slice(REQUIREMENT_TAG.length));
+  catalog ??= loadCatalog(DEFAULT_OPTIONS.catalogFile);
+  this.catalog = await catalog;
   const remote = isRemote(parseClientSpec(this.parameters.client));
   const env = await ensureSimulatedWorld(this.parameters.fixturesDir, remote ? 'http' : 'in-process');
   env.resetPolicy();
@@ -53,4 +60,7 @@ After(async function (this: ConformanceWorld, { result }) {
         (policy.unhandled.length > 1 ? ` (and ${policy.unhandled.length - 1} more unknown calls)` : ''),
     );
   }
+  // Violations a step noted and went on past (steps/check.ts noteViolation): the scenario fails.
+  const [noted] = this.noted;
+  if (noted && result?.status === 'PASSED') throw noted;
 });

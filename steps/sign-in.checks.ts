@@ -1,6 +1,7 @@
 /** Checks of the identity-provider step and of what the client shows after it. */
 import { describeView } from '../src/drivers/describe.ts';
 import { check, unmet } from './check.ts';
+import { notPartnerSignIn, shows } from './observations.ts';
 
 check(
   'the identity provider page for the partner organisation {string} appears',
@@ -8,15 +9,9 @@ check(
   (organisation) => `the identity provider page of ${organisation} after Submit`,
   async function (organisation: string) {
     const page = await this.signInPage();
-    if (!page)
-      unmet(`no identity provider page appeared; the client shows ${describeView(await this.view())}`);
-    const idp = this.env.identityProviders.get(this.organisationNamed(organisation).id);
-    if (page.organisation !== organisation || page.origin !== idp?.origin) {
-      unmet(`the page that appeared is ${page.organisation}'s (${page.url})`);
-    }
-    if (!page.fields.includes('Username') || !page.fields.includes('Password')) {
-      unmet(`the page asks for ${page.fields.join(', ') || 'nothing'}`);
-    }
+    if (!page) unmet(`no identity provider page appeared; ${shows(await this.view())}`);
+    const wrong = notPartnerSignIn(this, page, organisation);
+    if (wrong) unmet(wrong);
   },
 );
 

@@ -1,25 +1,20 @@
 /** The identity-provider step, done by the harness's user agent as the person at the keyboard. */
 import { When } from '@cucumber/cucumber';
-import { ClientActionError } from '../src/verdict.ts';
 import type { ConformanceWorld } from './world.ts';
 
 When('I enter my credentials for the partner tenant and log in', async function (this: ConformanceWorld) {
-  await this.requireSignInPage();
-  const username = this.partnerUsername;
-  if (!username) throw new Error('no username was entered for the partner tenant before signing in');
+  const { username } = await this.requireSignInPage();
   const result = await this.userAgent.signIn({ username, password: this.findUser(username).password });
   if (result.kind === 'page') {
-    this.showPage(result.page);
-    throw new ClientActionError(
-      `the identity provider at ${result.page.origin} did not accept ${username}: ${result.page.error ?? 'no error shown'}`,
+    // The partner's own sign-in page refused its own user's password: the simulated world failed.
+    throw new Error(
+      `the identity provider at ${result.page.origin} did not accept ${username}'s password: ${result.page.error ?? 'no error shown'}`,
     );
   }
 });
 
 When('I enter a wrong password for the partner tenant and log in', async function (this: ConformanceWorld) {
-  await this.requireSignInPage();
-  const username = this.partnerUsername;
-  if (!username) throw new Error('no username was entered for the partner tenant before signing in');
+  const { username } = await this.requireSignInPage();
   const result = await this.userAgent.signIn({
     username,
     password: `wrong-${this.findUser(username).password}`,

@@ -2,6 +2,7 @@
 import { describeView } from '../src/drivers/describe.ts';
 import type { ClientView, TenantView } from '../src/drivers/types.ts';
 import { check, unmet } from './check.ts';
+import { expected, severalOnInWindow, tunnelOverlap } from './observations.ts';
 import { privateAccessWindow } from './private-access.checks.ts';
 
 function tenant(view: ClientView, role: TenantView['role'], name?: string): TenantView {
@@ -47,17 +48,11 @@ check(
 check(
   'at no moment was ZPA on for more than one tenant',
   ['EX-ONE-ACTIVE'],
-  'ZPA on for at most one tenant, in the window and in the tunnel requests, at every moment',
+  expected.oneTunnel,
   async function () {
-    const view = await this.view();
-    const on = view.tenants.filter((t) => t.zpa === 'on');
-    if (on.length > 1) unmet(`the window shows ZPA on for ${on.map((t) => t.name).join(' and ')}`);
-    const overlap = this.tunnelLog().find((entry) => entry.active.length > 1);
-    if (overlap) {
-      unmet(
-        `the client asked for tunnel ${overlap.tenantId} ${overlap.state} while ${overlap.active.join(' and ')} were on ` +
-          `(tunnel change #${overlap.seq} at the policy API)`,
-      );
-    }
+    const several = severalOnInWindow(await this.view());
+    if (several) unmet(several);
+    const overlap = tunnelOverlap(this);
+    if (overlap) unmet(overlap.actual);
   },
 );

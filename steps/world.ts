@@ -2,14 +2,19 @@ import { type IWorldOptions, setWorldConstructor, World } from '@cucumber/cucumb
 import type { Device, TunnelLogEntry } from '../mocks/policy/state.ts';
 import { BrowserUserAgent } from '../src/agents/browser-user-agent.ts';
 import { HttpUserAgent } from '../src/agents/http-user-agent.ts';
-import type { SignInPage, UserAgent } from '../src/agents/types.ts';
+import { AuthorizationRefused, type SignInPage, type UserAgent } from '../src/agents/types.ts';
+import { applies } from '../src/catalog/applicability.ts';
+import type { Requirement } from '../src/catalog/types.ts';
 import { createDriver, needsBrowser, parseClientSpec } from '../src/drivers/index.ts';
 import type { ClientDriver, ClientView } from '../src/drivers/types.ts';
+import { ViewNotShown } from '../src/drivers/view-not-shown.ts';
 import type { SimulatedWorld } from '../src/environment/simulated-world.ts';
 import type { Organisation, Platform, User } from '../src/fixtures/types.ts';
 import type { EvidenceMode, ScenarioEvidence } from '../src/report/evidence.ts';
 import { type ScenarioBrowser, scenarioBrowser, simulatedWorld } from '../src/runner/worker-resources.ts';
-import { ClientActionError, ClientProtocolError } from '../src/verdict.ts';
+import { ClientActionError, type Nonconformance } from '../src/verdict.ts';
+import { violated } from './check.ts';
+import { expected, notPartnerSignIn, shows } from './observations.ts';
 import { remoteDriverOptions } from './remote-client.ts';
 
 /** What the run passes every scenario (JSON: it crosses to parallel workers). */
@@ -47,6 +52,12 @@ export class ConformanceWorld extends World<RunParameters> {
   user: User | undefined;
   /** The username last entered for the partner tenant. */
   partnerUsername: string | undefined;
+  /** Violations a step saw and noted without stopping (steps/check.ts `noteViolation`). */
+  readonly noted: Nonconformance[] = [];
+  /** The policy API's tunnel change up to which overlaps were noted. */
+  overlapsNotedUpTo = 0;
+  /** The requirement catalog (set by the Before hook), to name only requirements that apply here. */
+  catalog: readonly Requirement[] = [];
 
   constructor(options: IWorldOptions<RunParameters>) {
     super(options);
@@ -107,6 +118,13 @@ export class ConformanceWorld extends World<RunParameters> {
     await this.driver.act({ type: 'click', control, ...(tenant ? { tenant } : {}) });
   }
 
+  /** Whether the requirement `id` applies to this scenario's target. */
+  appliesHere(id: string): boolean {
+    const requirement = this.catalog.find((r) => r.id === id);
+    const { platform, clientVersion } = this.parameters;
+    return requirement !== undefined && applies(requirement, { platform, clientVersion });
+  }
+
   organisationNamed(name: string): Organisation {
     const organisation = this.env.policy.organisations.find((o) => o.name === name);
     if (!organisation) {
@@ -131,23 +149,53 @@ export class ConformanceWorld extends World<RunParameters> {
 
   /**
    * The identity provider page the client opened: waits for the client's authentication window and
-   * opens its URL in the user agent, once.
+   * opens its URL in the user agent, once. Undefined when the client opened none (it showed an
+   * error, or went on without one). An authorization URL that is no identity provider of the
+   * simulated world, or a request the identity provider refuses, is the client breaking IDP-PARTNER.
    */
   async signInPage(): Promise<SignInPage | undefined> {
     if (this.page) return this.page;
-    const view = await this.driver.waitForView((v) => v.window === 'authentication' || Boolean(v.error), {
-      description: 'the authentication window (or an error) after Submit',
-    });
+    const view = await this.settle(
+      (v) => v.window === 'authentication' || Boolean(v.error),
+      'the authentication window (or an error) after Submit',
+    );
     if (view.window !== 'authentication' || !view.authorizationUrl) return undefined;
-    this.page = await this.userAgent.open(view.authorizationUrl);
+    const url = view.authorizationUrl;
+    const origin = URL.parse(url)?.origin;
+    if (![...this.env.identityProviders.values()].some((idp) => idp.origin === origin)) {
+      violated(
+        this,
+        'IDP-PARTNER',
+        expected.partnerSignIn,
+        `the client opened ${url}, which is no identity provider`,
+      );
+    }
+    try {
+      this.page = await this.userAgent.open(url);
+    } catch (error) {
+      if (error instanceof AuthorizationRefused)
+        violated(this, 'IDP-PARTNER', expected.partnerSignIn, error.message);
+      throw error;
+    }
     return this.page;
   }
 
-  /** The sign-in page, or ClientActionError when the client opened none (for steps that act on it). */
-  async requireSignInPage(): Promise<SignInPage> {
+  /**
+   * The sign-in page, for steps that act on it: ClientActionError when the client opened none, and
+   * IDP-PARTNER broken when it is not the sign-in page of the partner the username belongs to.
+   */
+  async requireSignInPage(): Promise<{ page: SignInPage; username: string }> {
     const page = await this.signInPage();
-    if (!page) throw new ClientActionError('the client opened no authentication window after Submit');
-    return page;
+    if (!page) {
+      throw new ClientActionError(
+        `the client opened no authentication window after Submit; ${shows(await this.view())}`,
+      );
+    }
+    const username = this.partnerUsername;
+    if (!username) throw new Error('no username was entered for the partner tenant before signing in');
+    const wrong = notPartnerSignIn(this, page, this.organisationOf(username).name);
+    if (wrong) violated(this, 'IDP-PARTNER', expected.partnerSignIn, wrong);
+    return { page, username };
   }
 
   /** Remember the page the user agent shows now (after a failed sign-in, for example). */
@@ -157,7 +205,8 @@ export class ConformanceWorld extends World<RunParameters> {
 
   /**
    * Wait until the client shows what `predicate` accepts and return that view; when it does not
-   * within `timeoutMs`, return what it shows instead, for the check to judge.
+   * (it went idle, or the wait timed out, showing something else), return what it shows instead, for
+   * the step to judge. Driver and protocol failures go through.
    */
   async settle(
     predicate: (view: ClientView) => boolean,
@@ -167,8 +216,8 @@ export class ConformanceWorld extends World<RunParameters> {
     try {
       return await this.driver.waitForView(predicate, { description, timeoutMs });
     } catch (error) {
-      if (error instanceof ClientActionError || error instanceof ClientProtocolError) throw error;
-      return this.driver.view();
+      if (!(error instanceof ViewNotShown)) throw error;
+      return error.view ?? this.driver.view();
     }
   }
 

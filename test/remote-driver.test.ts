@@ -78,7 +78,7 @@ describe('the remote driver with the reference client', () => {
         description: 'the Private Access window',
         timeoutMs: 60_000,
       }),
-      /^Error: the client is idle without showing the Private Access window; the Zscaler Client Connector window/,
+      /^ViewNotShown: the client is idle without showing the Private Access window; the Zscaler Client Connector window/,
     );
     await driver.stop();
   });

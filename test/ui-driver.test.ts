@@ -16,6 +16,7 @@ import {
 import type { ClientView, SessionOptions } from '../src/drivers/types.ts';
 import { ExternalUi, ReferenceClientUi, UiDriver } from '../src/drivers/ui.ts';
 import { viewFromSnapshot } from '../src/drivers/ui-view.ts';
+import { ViewNotShown } from '../src/drivers/view-not-shown.ts';
 import { ClientActionError } from '../src/verdict.ts';
 import { type ContractPage, emptyView, serveContractPage } from './support/contract-page.ts';
 import { StubPolicyApi, stubSignIn } from './support/reference-client-stubs.ts';
@@ -511,10 +512,11 @@ describe('the ui driver in Chromium', () => {
         timeoutMs: 300,
       }),
       (error) => {
-        assert.ok(error instanceof Error && !(error instanceof ClientActionError));
+        assert.ok(error instanceof ViewNotShown);
+        assert.equal(error.view?.window, 'add-tenant');
         assert.equal(
           error.message,
-          'timed out after 300ms waiting for the authentication window; the Add Tenant window; ' +
+          'timed out after 300ms without showing the authentication window; the Add Tenant window; ' +
             'controls: Submit, Cancel; fields: Username; error: "Error 42029: the domain "nowhere.example" is not recognised"',
         );
         return true;

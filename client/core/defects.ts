@@ -127,16 +127,7 @@ const DEFECT_LIST = [
     requirement: 'IDP-PARTNER',
     description:
       "The sign-in opens the identity provider of the user's own organisation instead of the partner's, where the partner username cannot sign in, which blocks everything after the sign-in.",
-    blocks: [
-      'PRE-ZIA',
-      'IDP-RETURN',
-      'EX-PARTNER-OFF-MAIN',
-      'EX-MAIN-ON',
-      'EX-PARTNER-ON',
-      'EX-ONE-ACTIVE',
-      'PERSIST',
-      'PERSIST-RESTART',
-    ],
+    blocks: ['PRE-ZIA', 'PRE-PARTNER-SPECIFIC', ...AFTER_ADD_TENANT.filter((id) => id !== 'IDP-PARTNER')],
   },
   {
     name: 'main-window-after-sign-in',

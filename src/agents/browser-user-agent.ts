@@ -7,7 +7,13 @@
 import type { BrowserContext, Page, Request, Response } from 'playwright-core';
 import { isDisabled, parseAriaSnapshot, textOf } from '../browser/aria-snapshot.ts';
 import { RedirectedToClientError } from './http-user-agent.ts';
-import type { SignInPage, SignInResult, UserAgent } from './types.ts';
+import {
+  refusalInRedirect,
+  refusalPage,
+  type SignInPage,
+  type SignInResult,
+  type UserAgent,
+} from './types.ts';
 
 export interface BrowserUserAgentOptions {
   /** The scenario's browser context: where the client's sign-in window opens. The caller closes it. */
@@ -109,10 +115,14 @@ export class BrowserUserAgent implements UserAgent {
         `${where}: the browser could not load the page (${status ? `status ${status}` : 'no response'})`,
       );
     }
-    if (landed.origin !== target.origin) throw new RedirectedToClientError(url, landed.href, status);
+    if (landed.origin !== target.origin) {
+      throw refusalInRedirect(url, landed) ?? new RedirectedToClientError(url, landed.href, status);
+    }
     if (status < 200 || status > 299) {
       const shown = await this.#read(page, where, false);
       const detail = shown.error ?? shown.title;
+      const refused = refusalPage(url, landed, status, detail);
+      if (refused) throw refused;
       throw new Error(`${where}: ${landed.href} answered ${status}${detail ? `: ${detail}` : ''}`);
     }
     const shown = await this.#read(page, where, true);

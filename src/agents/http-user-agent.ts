@@ -3,7 +3,13 @@
  * HTML reader that sees a page the way a person does (title, heading, labelled fields, buttons, links,
  * alerts). It only ever contacts loopback addresses.
  */
-import type { SignInPage, SignInResult, UserAgent } from './types.ts';
+import {
+  refusalInRedirect,
+  refusalPage,
+  type SignInPage,
+  type SignInResult,
+  type UserAgent,
+} from './types.ts';
 
 export interface HttpUserAgentOptions {
   /** Per request, including reading its body; 10000 when absent. */
@@ -46,10 +52,17 @@ export class HttpUserAgent implements UserAgent {
     const target = parseUrl(url, `open(${url})`);
     this.#current = undefined;
     const landing = await this.#navigate({ method: 'GET', url: target }, target.origin, `open(${url})`);
-    if (landing.kind === 'left') throw new RedirectedToClientError(url, landing.url.href, landing.status);
+    if (landing.kind === 'left') {
+      throw (
+        refusalInRedirect(url, landing.url) ??
+        new RedirectedToClientError(url, landing.url.href, landing.status)
+      );
+    }
     const document = parseDocument(landing.html);
     if (landing.status < 200 || landing.status > 299) {
       const detail = document.alert ?? document.title;
+      const refused = refusalPage(url, landing.url, landing.status, detail);
+      if (refused) throw refused;
       throw new Error(
         `open(${url}): ${landing.url.href} answered ${landing.status}${detail ? `: ${detail}` : ''}`,
       );

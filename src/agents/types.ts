@@ -34,3 +34,44 @@ export interface UserAgent {
   cancel(): Promise<SignInResult>;
   close(): Promise<void>;
 }
+
+/**
+ * The identity provider refused the authorization request the client opened: it answered with its
+ * own error page (a 4xx status) or sent the user agent straight back to the client with `error=`
+ * (RFC 6749 §4.1.2.1). The request is the client's, so this is the client's fault, never the harness's.
+ */
+export class AuthorizationRefused extends Error {
+  override name = 'AuthorizationRefused';
+  /** The authorization URL the client opened. */
+  readonly url: string;
+  /** What the identity provider answered, e.g. `error=invalid_request: PKCE is required`. */
+  readonly answer: string;
+
+  constructor(url: string, answer: string) {
+    super(`the identity provider refused the authorization request ${url}: ${answer}`);
+    this.url = url;
+    this.answer = answer;
+  }
+}
+
+/** The refusal in a redirect back to the client (`error=` and `error_description`), if it is one. */
+export function refusalInRedirect(opened: string, redirect: URL): AuthorizationRefused | undefined {
+  const error = redirect.searchParams.get('error');
+  if (error === null) return undefined;
+  const description = redirect.searchParams.get('error_description');
+  return new AuthorizationRefused(
+    opened,
+    `redirected back to ${redirect.origin}${redirect.pathname} with error=${error}${description ? ` (${description})` : ''}`,
+  );
+}
+
+/** A 4xx page the identity provider shows instead of its sign-in page; a 5xx is its own failure. */
+export function refusalPage(
+  opened: string,
+  page: URL,
+  status: number,
+  detail: string | undefined,
+): AuthorizationRefused | undefined {
+  if (status < 400 || status > 499) return undefined;
+  return new AuthorizationRefused(opened, `${page.href} answered ${status}${detail ? `: ${detail}` : ''}`);
+}

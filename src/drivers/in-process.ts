@@ -1,8 +1,8 @@
 /** The bundled reference client, run in this process: the fast default driver. */
 import type { ReferenceClientDeps } from '../../client/index.ts';
-import { describeView } from './describe.ts';
 import { ReferenceClientSession } from './reference-session.ts';
 import type { ClientAction, ClientDriver, ClientView, SessionOptions, WaitOptions } from './types.ts';
+import { ViewNotShown } from './view-not-shown.ts';
 
 const DEFAULT_TIMEOUT_MS = 5000;
 
@@ -44,7 +44,7 @@ export class InProcessDriver implements ClientDriver {
       const view = client.view();
       if (predicate(view)) return view;
       const why = outcome === 'timeout' ? `timed out after ${timeoutMs}ms` : 'the client is idle';
-      throw new Error(`${why} without showing ${options.description}; ${describeView(view)}`);
+      throw new ViewNotShown(options.description, why, view);
     } finally {
       clearTimeout(timer);
     }

@@ -19,8 +19,8 @@ import {
 } from '../protocol/ccdp.ts';
 import { type MessageKind, validateMessage } from '../protocol/schema.ts';
 import { ClientActionError, ClientProtocolError } from '../verdict.ts';
-import { describeView } from './describe.ts';
 import type { ClientAction, ClientDriver, ClientView, SessionOptions, WaitOptions } from './types.ts';
+import { ViewNotShown } from './view-not-shown.ts';
 
 export const DEFAULT_ACTION_TIMEOUT_MS = 10_000;
 
@@ -109,7 +109,7 @@ export class RemoteDriver implements ClientDriver {
       const remaining = deadline - Date.now();
       if (current.idle || remaining <= 0) {
         const why = current.idle ? 'the client is idle' : `timed out after ${timeoutMs}ms`;
-        throw new Error(`${why} without showing ${options.description}; ${describeView(current.view)}`);
+        throw new ViewNotShown(options.description, why, current.view);
       }
       const previous = current.serial;
       current = await this.#view(what, `?after=${previous}&wait=${remaining}`, remaining + this.#timeoutMs);

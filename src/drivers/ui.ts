@@ -21,10 +21,10 @@ import type { BrowserContext, Locator, Page, Request } from 'playwright-core';
 import type { ReferenceClientDeps } from '../../client/index.ts';
 import { type ServedClientUi, serveClientUi } from '../../client/ui/server.ts';
 import { ClientActionError } from '../verdict.ts';
-import { describeView } from './describe.ts';
 import { ReferenceClientSession } from './reference-session.ts';
 import type { ClientAction, ClientDriver, ClientView, SessionOptions, WaitOptions } from './types.ts';
 import { UI_NAMES, viewFromSnapshot } from './ui-view.ts';
+import { ViewNotShown } from './view-not-shown.ts';
 
 /** A client UI the driver opens in the browser. */
 export interface UiApplication {
@@ -252,8 +252,7 @@ export class UiDriver implements ClientDriver {
       if (left <= 0) break;
       await this.#domChangeAfter(seen, left);
     }
-    const shown = last === undefined ? (problem ?? 'no window was read') : describeView(last);
-    throw new Error(`timed out after ${timeoutMs}ms waiting for ${options.description}; ${shown}`);
+    throw new ViewNotShown(options.description, `timed out after ${timeoutMs}ms`, last, problem);
   }
 
   async restart(): Promise<void> {

@@ -338,10 +338,10 @@ export class TargetCollector {
         const exceptionType = exception?.type ?? typeFromMessage(result?.message);
         const isHook = testStep.pickleStepId === undefined;
         let kind: FailureKind = 'error';
-        if (status === 'failed' && !isHook) {
-          if (exceptionType === 'Nonconformance') kind = 'nonconformance';
-          else if (exceptionType === 'ClientActionError') kind = 'client-action';
-        }
+        // A hook fails with Nonconformance only for violations a step noted and went on past.
+        if (status === 'failed' && exceptionType === 'Nonconformance') kind = 'nonconformance';
+        else if (status === 'failed' && !isHook && exceptionType === 'ClientActionError')
+          kind = 'client-action';
         const failure: CollectedFailure = {
           kind,
           step: stepTexts.get(testStep.id) ?? '',
