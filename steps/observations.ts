@@ -68,6 +68,11 @@ export function tenantsGone(before: ClientView, after: ClientView): ClientView['
   );
 }
 
+/** Whether a window title names the window the article calls `name` ("Zscaler - Private Access" does). */
+export function namesWindow(title: string, name: string): boolean {
+  return title.toLowerCase().includes(name.toLowerCase());
+}
+
 export function shows(view: ClientView): string {
   return `the client shows ${describeView(view)}`;
 }

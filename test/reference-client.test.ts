@@ -720,6 +720,15 @@ const defectChecks: Record<DefectName, () => Promise<void>> = {
     await addGlobex(withZpa);
     assert.deepEqual(tenantStates(withZpa.client.view()), ['Acme Corp: off', 'Globex Corporation: on']);
   },
+  'zia-only-partner-zpa-off': async () => {
+    const ziaOnly = await startSession({ defect: 'zia-only-partner-zpa-off', zpa: false });
+    await addGlobex(ziaOnly);
+    assert.deepEqual(tenantStates(ziaOnly.client.view()), ['Globex Corporation: off']);
+    assert.deepEqual(ziaOnly.api.tunnelCalls(), []);
+    const withZpa = await startSession({ defect: 'zia-only-partner-zpa-off' });
+    await addGlobex(withZpa);
+    assert.deepEqual(tenantStates(withZpa.client.view()), ['Acme Corp: off', 'Globex Corporation: on']);
+  },
   'zia-only-partner-info-missing': async () => {
     const { client } = await startSession({ defect: 'zia-only-partner-info-missing', zpa: false });
     await click(client, 'Private Access');
@@ -768,6 +777,19 @@ const defectChecks: Record<DefectName, () => Promise<void>> = {
     await click(client, 'Next');
     assert.deepEqual(client.view().controls, ['Submit', 'Cancel']);
   },
+  'selection-skips-username': async () => {
+    const { client, api, signIns } = await startSession({
+      defect: 'selection-skips-username',
+      version: '4.6',
+      policy: ownSetting(false, true, [GLOBEX]),
+    });
+    await openAddTenant(client);
+    await client.act({ type: 'select', option: 'Globex Corporation' });
+    await click(client, 'Connect');
+    assert.equal(client.view().window, 'authentication');
+    assert.deepEqual(api.lookups, [{ username: 'alex@globex.example' }]);
+    assert.equal(signIns[0]?.loginHint, 'alex@globex.example');
+  },
   'macos-offers-selection': async () => {
     const { client } = await startSession({
       defect: 'macos-offers-selection',
@@ -785,6 +807,25 @@ const defectChecks: Record<DefectName, () => Promise<void>> = {
     assert.equal(signIns[0]?.issuer, ACME.idp.issuer);
     assert.ok(client.view().authorizationUrl?.startsWith(ACME.idp.issuer));
     assert.equal(client.view().title, 'Sign In - Globex Corporation');
+  },
+  'authorization-without-pkce': async () => {
+    const { client, signIns } = await startSession({ defect: 'authorization-without-pkce' });
+    await openAddTenant(client);
+    await submitUsername(client, GLOBEX_USER);
+    assert.deepEqual(signIns[0]?.omit, ['pkce']);
+  },
+  'redirect-uri-not-registered': async () => {
+    const { client, signIns } = await startSession({ defect: 'redirect-uri-not-registered' });
+    await openAddTenant(client);
+    await submitUsername(client, GLOBEX_USER);
+    assert.match(signIns[0]?.redirectUri ?? '', /^http:\/\/127\.0\.0\.1:\d+\/callback$/);
+    assert.equal((await redirectBack(client.view(), { code: 'good' })).status, 200);
+  },
+  'authorization-without-state': async () => {
+    const { client, signIns } = await startSession({ defect: 'authorization-without-state' });
+    await openAddTenant(client);
+    await submitUsername(client, GLOBEX_USER);
+    assert.deepEqual(signIns[0]?.omit, ['state']);
   },
   'main-window-after-sign-in': async () => {
     const session = await startSession({ defect: 'main-window-after-sign-in' });
@@ -825,6 +866,16 @@ const defectChecks: Record<DefectName, () => Promise<void>> = {
     ]);
     assert.equal(session.api.mostTunnelsOnAtOnce, 2);
     assert.deepEqual(tenantStates(session.client.view()), ['Acme Corp: off', 'Globex Corporation: on']);
+  },
+  'turn-off-keeps-tunnel': async () => {
+    const session = await startSession({ defect: 'turn-off-keeps-tunnel' });
+    await addGlobex(session);
+    const calls = session.api.tunnelCalls().length;
+    await click(session.client, 'Turn Off', 'Globex Corporation');
+    assert.deepEqual(tenantStates(session.client.view()), ['Acme Corp: off', 'Globex Corporation: off']);
+    assert.equal(session.api.tunnelCalls().length, calls);
+    await click(session.client, 'Turn On', 'Acme Corp');
+    assert.equal(session.api.mostTunnelsOnAtOnce, 2);
   },
   'partner-forgotten-on-close': async () => {
     const session = await startSession({ defect: 'partner-forgotten-on-close' });
@@ -879,7 +930,9 @@ describe('defects', () => {
       'legacy-client-applies-profile-setting',
       'zia-only-refuses-partner-login',
       'zia-only-partner-info-missing',
+      'zia-only-partner-zpa-off',
       'selection-without-connect',
+      'selection-skips-username',
       'macos-offers-selection',
     ];
     const expected = await plainFlowTranscript();

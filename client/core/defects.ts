@@ -31,6 +31,13 @@ const AFTER_ADD_TENANT = [
   'FAIL-NO-CHANGE',
 ] as const;
 
+/** Blocked when no partner sign-in page appears (or not the partner's): everything behind the sign-in. */
+const AFTER_SIGN_IN = [
+  'PRE-ZIA',
+  'PRE-PARTNER-SPECIFIC',
+  ...AFTER_ADD_TENANT.filter((id) => id !== 'IDP-PARTNER'),
+] as const;
+
 const DEFECT_LIST = [
   {
     name: 'add-partner-link-ignores-org-setting',
@@ -75,6 +82,12 @@ const DEFECT_LIST = [
       'For an organisation that uses only ZIA, Submit shows "Error 42002: Private Access is not configured for your company." without looking the partner up.',
   },
   {
+    name: 'zia-only-partner-zpa-off',
+    requirement: 'PRE-ZIA',
+    description:
+      'For an organisation that uses only ZIA, adds the partner tenant with ZPA off (no tunnel call), so it is listed but not on.',
+  },
+  {
     name: 'zia-only-partner-info-missing',
     requirement: 'PA-ZIA-ONLY',
     description:
@@ -117,6 +130,13 @@ const DEFECT_LIST = [
       'The partner tenant selection form offers "Next" instead of "Connect" (Next works like Connect).',
   },
   {
+    name: 'selection-skips-username',
+    requirement: 'AT-SELECT',
+    description:
+      "In the select-and-Connect flow, Connect skips the username step: it opens the selected partner's identity provider at once, with the user's own name at the partner's domain. Whatever the flow had to check after Connect is blocked.",
+    blocks: ['PRE-DOMAIN', 'IDP-PARTNER', 'IDP-RETURN'],
+  },
+  {
     name: 'macos-offers-selection',
     requirement: 'AT-MAC-NO-SELECT',
     description:
@@ -126,8 +146,29 @@ const DEFECT_LIST = [
     name: 'opens-own-idp',
     requirement: 'IDP-PARTNER',
     description:
-      "The sign-in opens the identity provider of the user's own organisation instead of the partner's, where the partner username cannot sign in, which blocks everything after the sign-in.",
-    blocks: ['PRE-ZIA', 'PRE-PARTNER-SPECIFIC', ...AFTER_ADD_TENANT.filter((id) => id !== 'IDP-PARTNER')],
+      "The sign-in opens the identity provider of the user's own organisation instead of the partner's; everything after the sign-in is blocked.",
+    blocks: AFTER_SIGN_IN,
+  },
+  {
+    name: 'authorization-without-pkce',
+    requirement: 'IDP-PARTNER',
+    description:
+      'The authorization request carries no PKCE code challenge (RFC 7636), so the identity provider refuses it and sends the error back; everything after the sign-in is blocked.',
+    blocks: AFTER_SIGN_IN,
+  },
+  {
+    name: 'redirect-uri-not-registered',
+    requirement: 'IDP-PARTNER',
+    description:
+      'The loopback redirect URI has the path /callback, which the identity provider does not accept, so it shows its error page instead of the sign-in page; everything after the sign-in is blocked.',
+    blocks: AFTER_SIGN_IN,
+  },
+  {
+    name: 'authorization-without-state',
+    requirement: 'IDP-PARTNER',
+    description:
+      'The authorization request has no state parameter, which the identity provider requires, so it refuses the request; everything after the sign-in is blocked.',
+    blocks: AFTER_SIGN_IN,
   },
   {
     name: 'main-window-after-sign-in',
@@ -158,6 +199,12 @@ const DEFECT_LIST = [
     requirement: 'EX-ONE-ACTIVE',
     description:
       'When switching tenants (after a partner sign-in and on Turn On), turns the new tunnel on before turning the old one off (the end state is right).',
+  },
+  {
+    name: 'turn-off-keeps-tunnel',
+    requirement: 'EX-ONE-ACTIVE',
+    description:
+      "Turn Off shows the tenant's ZPA off but never asks the service to take its tunnel down, so the next Turn On leaves two tunnels up (seen while a Given arranges which tenant is on).",
   },
   {
     name: 'partner-forgotten-on-close',

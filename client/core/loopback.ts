@@ -25,11 +25,12 @@ export interface LoopbackListener {
  */
 export async function listenForCallback(
   onCallback: (callbackUrl: URL) => Promise<CallbackReply>,
+  path = CALLBACK_PATH,
 ): Promise<LoopbackListener> {
   let answered = false;
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', redirectUri);
-    if (request.method !== 'GET' || url.pathname !== CALLBACK_PATH || answered) {
+    if (request.method !== 'GET' || url.pathname !== path || answered) {
       send(response, { status: 404, message: 'Not found.' });
       return;
     }
@@ -52,7 +53,7 @@ export async function listenForCallback(
     });
   });
   const { port } = server.address() as AddressInfo;
-  const redirectUri = `http://127.0.0.1:${port}${CALLBACK_PATH}`;
+  const redirectUri = `http://127.0.0.1:${port}${path}`;
   return {
     redirectUri,
     close: () =>

@@ -16,7 +16,7 @@ import type { ClientAction, ClientView, TenantView } from '../../src/drivers/typ
 import type { Platform } from '../../src/fixtures/types.ts';
 import { ClientActionError } from '../../src/verdict.ts';
 import { checkDefect, type DefectName } from './defects.ts';
-import { type CallbackReply, type LoopbackListener, listenForCallback } from './loopback.ts';
+import { CALLBACK_PATH, type CallbackReply, type LoopbackListener, listenForCallback } from './loopback.ts';
 import {
   type EffectivePartnerLogin,
   effectivePartnerLogin,
@@ -306,7 +306,7 @@ export class ReferenceClient {
         return;
       case 'add-tenant':
         if (control === 'Cancel') this.#go({ window: 'private-access' });
-        else if (screen.form.kind === 'selection') this.#connect(screen.form);
+        else if (screen.form.kind === 'selection') await this.#connect(screen.form);
         else await this.#submit(screen.form);
         return;
       case 'authentication':
@@ -342,9 +342,14 @@ export class ReferenceClient {
     this.#changed(`option "${option}" selected`);
   }
 
-  #connect(form: Extract<AddTenantForm, { kind: 'selection' }>): void {
+  async #connect(form: Extract<AddTenantForm, { kind: 'selection' }>): Promise<void> {
     if (form.selected === undefined) {
       this.#setError('Select a partner tenant.');
+      return;
+    }
+    if (this.#defect === 'selection-skips-username') {
+      const username = `${this.#options.username.split('@')[0]}@${form.selected.domain}`;
+      await this.#submit({ kind: 'username', username, partnerDomain: form.selected });
       return;
     }
     this.#error = undefined;
@@ -415,7 +420,10 @@ export class ReferenceClient {
       }
     }
     let attempt: SignInAttempt | undefined;
-    const listener = await listenForCallback((callbackUrl) => this.#onCallback(attempt, callbackUrl));
+    const listener = await listenForCallback(
+      (callbackUrl) => this.#onCallback(attempt, callbackUrl),
+      this.#defect === 'redirect-uri-not-registered' ? '/callback' : CALLBACK_PATH,
+    );
     let session: SignInSession;
     try {
       session = await this.#signIn({
@@ -423,6 +431,8 @@ export class ReferenceClient {
         clientId: idp.clientId,
         loginHint: username,
         redirectUri: listener.redirectUri,
+        ...(this.#defect === 'authorization-without-pkce' ? { omit: ['pkce'] as const } : {}),
+        ...(this.#defect === 'authorization-without-state' ? { omit: ['state'] as const } : {}),
       });
     } catch (error) {
       await listener.close();
@@ -475,7 +485,8 @@ export class ReferenceClient {
     this.#log(`sign-in: ID token received for ${attempt.tenant.name}`);
     const { tenant } = await this.#api.enrolPartner({ tenantId: attempt.tenant.id, idToken });
     let zpa: TunnelState = 'off';
-    if (this.#defect !== 'partner-login-keeps-main-on') {
+    const ziaOnlyOff = this.#defect === 'zia-only-partner-zpa-off' && !this.#device.services.zpa;
+    if (this.#defect !== 'partner-login-keeps-main-on' && !ziaOnlyOff) {
       await this.#activateOnly(tenant.id);
       zpa = 'on';
     }
@@ -505,7 +516,9 @@ export class ReferenceClient {
     const tenant = this.#listedTenants().find((candidate) => candidate.name === tenantName);
     if (tenant === undefined) return;
     try {
-      if (control === 'Turn Off') {
+      if (control === 'Turn Off' && this.#defect === 'turn-off-keeps-tunnel') {
+        this.#showTunnel(tenant.id, 'off');
+      } else if (control === 'Turn Off') {
         await this.#putTunnel(tenant.id, 'off');
       } else if (tenant.role === 'main' && this.#defect === 'turn-on-main-leaves-partner-on') {
         await this.#putTunnel(tenant.id, 'on');
@@ -534,6 +547,11 @@ export class ReferenceClient {
 
   async #putTunnel(tenantId: string, state: TunnelState): Promise<void> {
     await this.#api.setTunnel(tenantId, state);
+    this.#showTunnel(tenantId, state);
+  }
+
+  /** The tunnel's state in the window, whatever the service was asked. */
+  #showTunnel(tenantId: string, state: TunnelState): void {
     if (this.#device.services.zpa && tenantId === this.#device.tenant.id) {
       this.#mainZpa = state;
       this.#changed(`tenant "${this.#device.tenant.name}" ZPA ${state}`);

@@ -12,6 +12,8 @@ export interface SignInRequest {
   loginHint: string;
   /** The loopback redirect URI. */
   redirectUri: string;
+  /** Parameters the request leaves out (the reference client's defects only). */
+  omit?: readonly ('pkce' | 'state')[];
 }
 
 export interface SignInSession {
@@ -35,12 +37,17 @@ export const startSignIn: SignInFactory = async (request) => {
   const pkceCodeVerifier = oidc.randomPKCECodeVerifier();
   const expectedState = oidc.randomState();
   const expectedNonce = oidc.randomNonce();
+  const omit = new Set(request.omit);
   const authorizationUrl = oidc.buildAuthorizationUrl(config, {
     redirect_uri: request.redirectUri,
     scope: 'openid profile email',
-    code_challenge: await oidc.calculatePKCECodeChallenge(pkceCodeVerifier),
-    code_challenge_method: 'S256',
-    state: expectedState,
+    ...(omit.has('pkce')
+      ? {}
+      : {
+          code_challenge: await oidc.calculatePKCECodeChallenge(pkceCodeVerifier),
+          code_challenge_method: 'S256',
+        }),
+    ...(omit.has('state') ? {} : { state: expectedState }),
     nonce: expectedNonce,
     login_hint: request.loginHint,
   });

@@ -12,9 +12,10 @@ Feature: Adding a partner tenant with the partner username
     When I open Zscaler Client Connector and click Private Access
     And I click Add Partner Tenant
     Then the Add Tenant window appears
-    And the Add Tenant window asks for my username for the partner tenant with a Submit button
+    And the Add Tenant window asks for my username instead of listing partner tenants to select
     When I enter "alice@globex.example" as my username for the partner tenant
-    And I click Submit
+    Then the Add Tenant window offers Submit
+    When I click Submit
     Then the identity provider page for the partner organisation "Globex Corporation" appears
     When I enter my credentials for the partner tenant and log in
     Then the Private Access window reappears and displays both my organisation's tenant "Acme Corp" and the partner tenant "Globex Corporation"

@@ -51,7 +51,7 @@ Feature: Both organisations must enable partner logins
     And "Globex Corporation" allows partner logins from all tenants
     And Zscaler Client Connector for <platform> is enrolled as "uma@umbrella.example"
     When I add the partner tenant "Globex Corporation" as "uma@globex.example"
-    Then the Private Access window lists the partner tenant "Globex Corporation"
+    Then the Private Access window lists the partner tenant "Globex Corporation" with ZPA on
 
     @platform:windows
     Examples: Windows

@@ -15,12 +15,13 @@ Feature: Windows 4.6+: selecting the partner tenant, then the username
     When I open Zscaler Client Connector and click Private Access
     And I click Add Partner Tenant
     Then the Add Tenant window offers the partner tenants "Globex Corporation, Hooli" to select
-    And the Add Tenant window offers Connect
     When I select the partner tenant "Globex Corporation"
-    And I click Connect
+    Then the Add Tenant window offers Connect
+    When I click Connect
     Then the Add Tenant window asks for my username for the partner tenant
     When I enter "amelia@globex.example" as my username for the partner tenant
-    And I click Submit
+    Then the Add Tenant window offers Submit
+    When I click Submit
     Then the identity provider page for the partner organisation "Globex Corporation" appears
     When I enter my credentials for the partner tenant and log in
     Then the Private Access window reappears and displays both my organisation's tenant "Acme Corp" and the partner tenant "Globex Corporation"

@@ -44,11 +44,13 @@ export class AuthorizationRefused extends Error {
   override name = 'AuthorizationRefused';
   /** The authorization URL the client opened. */
   readonly url: string;
-  /** What the identity provider answered, e.g. `error=invalid_request: PKCE is required`. */
+  /** What the identity provider answered, e.g. `it redirected back to … with error=invalid_request (…)`. */
   readonly answer: string;
 
   constructor(url: string, answer: string) {
-    super(`the identity provider refused the authorization request ${url}: ${answer}`);
+    super(
+      `the identity provider refused the client's authorization request: ${answer}; the request was ${url}`,
+    );
     this.url = url;
     this.answer = answer;
   }
@@ -61,7 +63,7 @@ export function refusalInRedirect(opened: string, redirect: URL): AuthorizationR
   const description = redirect.searchParams.get('error_description');
   return new AuthorizationRefused(
     opened,
-    `redirected back to ${redirect.origin}${redirect.pathname} with error=${error}${description ? ` (${description})` : ''}`,
+    `it redirected back to ${redirect.origin}${redirect.pathname} with error=${error}${description ? ` (${description})` : ''}`,
   );
 }
 
@@ -73,5 +75,6 @@ export function refusalPage(
   detail: string | undefined,
 ): AuthorizationRefused | undefined {
   if (status < 400 || status > 499) return undefined;
-  return new AuthorizationRefused(opened, `${page.href} answered ${status}${detail ? `: ${detail}` : ''}`);
+  const at = page.href === opened ? '' : ` at ${page.href}`;
+  return new AuthorizationRefused(opened, `it answered ${status}${at}${detail ? `: ${detail}` : ''}`);
 }
