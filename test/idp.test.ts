@@ -4,6 +4,7 @@ import { createLocalJWKSet, jwtVerify } from 'jose';
 import * as client from 'openid-client';
 import { type RunningIdentityProvider, startIdentityProvider } from '../mocks/idp/identity-provider.ts';
 import { HttpUserAgent, RedirectedToClientError } from '../src/agents/http-user-agent.ts';
+import { identityProviderSettings } from '../src/fixtures/defaults.ts';
 import type { Organisation } from '../src/fixtures/types.ts';
 import {
   assertWrongPasswordThenRight,
@@ -30,6 +31,7 @@ function organisation(id: string, name: string): Organisation {
       { username: `hank@${id}.example`, password: 'correct horse', displayName: 'Hank Scorpio' },
       { username: `frank@${id}.example`, password: 'battery staple', displayName: 'Frank Grimes' },
     ],
+    identityProvider: identityProviderSettings(),
   };
 }
 
