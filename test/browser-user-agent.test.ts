@@ -11,6 +11,7 @@ import { type RunningIdentityProvider, startIdentityProvider } from '../mocks/id
 import { BrowserUserAgent } from '../src/agents/browser-user-agent.ts';
 import { RedirectedToClientError } from '../src/agents/http-user-agent.ts';
 import { launchChromium } from '../src/browser/chromium.ts';
+import { identityProviderSettings } from '../src/fixtures/defaults.ts';
 import type { Organisation } from '../src/fixtures/types.ts';
 import {
   assertWrongPasswordThenRight,
@@ -36,6 +37,7 @@ const globex: Organisation = {
     { username: 'hank@globex.example', password: 'correct horse', displayName: 'Hank Scorpio' },
     { username: 'frank@globex.example', password: 'battery staple', displayName: 'Frank Grimes' },
   ],
+  identityProvider: identityProviderSettings(),
 };
 const hank = globex.users[0]!;
 

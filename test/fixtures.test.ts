@@ -3,6 +3,8 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, describe, it } from 'node:test';
+import schema from '../fixtures/schema/organisation.schema.json' with { type: 'json' };
+import { DEFAULT_IDENTITY_PROVIDER } from '../src/fixtures/defaults.ts';
 import { FixtureError, findOrganisationByDomain, findUser, loadFixtures } from '../src/fixtures/load.ts';
 
 const REAL = join(import.meta.dirname, '..', 'fixtures');
@@ -81,6 +83,43 @@ describe('loadFixtures on the real fixture folder', () => {
       true,
     );
     assert.equal(findOrganisationByDomain(fixtures, 'nowhere.example'), undefined);
+  });
+
+  it('gives every organisation the default identity-provider registration', async () => {
+    const fixtures = await loadFixtures(REAL);
+    for (const org of fixtures.organisations) {
+      assert.deepEqual(org.identityProvider, DEFAULT_IDENTITY_PROVIDER, org.id);
+    }
+    assert.deepEqual(DEFAULT_IDENTITY_PROVIDER, {
+      clientId: 'zscaler-client-connector',
+      redirectUris: ['http://127.0.0.1/oauth/callback'],
+      scopes: ['openid', 'profile', 'email'],
+      idTokenSigningAlg: 'RS256',
+    });
+  });
+
+  it('the schema states the same defaults as the loader applies', () => {
+    const fields = schema.$defs.identityProvider.properties;
+    assert.deepEqual(
+      Object.fromEntries(Object.entries(fields).map(([name, field]) => [name, field.default])),
+      DEFAULT_IDENTITY_PROVIDER,
+    );
+  });
+
+  it('takes the identity-provider fields a file gives, and the defaults for the others', async () => {
+    const { dir } = await brokenCopy('globex', (text) =>
+      text.concat('identityProvider:\n  idTokenSigningAlg: ES256\n  redirectUris: ["http://[::1]/cb"]\n'),
+    );
+    const fixtures = await loadFixtures(dir);
+    assert.deepEqual(findOrganisationByDomain(fixtures, 'globex.example')?.identityProvider, {
+      ...DEFAULT_IDENTITY_PROVIDER,
+      idTokenSigningAlg: 'ES256',
+      redirectUris: ['http://[::1]/cb'],
+    });
+    assert.deepEqual(
+      findOrganisationByDomain(fixtures, 'acme.example')?.identityProvider,
+      DEFAULT_IDENTITY_PROVIDER,
+    );
   });
 
   it('finds users by username, case-insensitively', async () => {
@@ -240,6 +279,55 @@ describe('loadFixtures on broken fixtures', () => {
     await assertFixtureError(
       dir,
       `${file}: partnerLogins.allowUsersToLoginToOtherTenants must be true or false (found "no")`,
+    );
+  });
+});
+
+describe('loadFixtures on a broken identity-provider block', () => {
+  async function assertRefused(block: string, expected: string): Promise<void> {
+    const { dir, file } = await brokenCopy('globex', (text) => text.concat(`identityProvider:\n${block}`));
+    await assertFixtureError(dir, `${file}: ${expected}`);
+  }
+
+  it('names an unknown ID token algorithm and the known ones', () =>
+    assertRefused(
+      '  idTokenSigningAlg: HS256\n',
+      'identityProvider.idTokenSigningAlg must be one of RS256, ES256, PS256 (found "HS256")',
+    ));
+
+  it('refuses a redirect URI that is not a loopback IP literal without port', async () => {
+    for (const uri of [
+      'http://localhost/oauth/callback',
+      'http://127.0.0.1:8080/oauth/callback',
+      'https://127.0.0.1/oauth/callback',
+      'com.example.zcc:/callback',
+    ]) {
+      await assertRefused(
+        `  redirectUris: ["${uri}"]\n`,
+        `identityProvider.redirectUris[0] must be a loopback redirect URI without port, query or fragment, such as http://127.0.0.1/oauth/callback (any port is accepted at sign-in, RFC 8252 section 7.3) (found "${uri}")`,
+      );
+    }
+  });
+
+  it('refuses scopes without openid, and unknown scopes', async () => {
+    await assertRefused(
+      '  scopes: [profile, email]\n',
+      'identityProvider.scopes must include "openid" (found a list of 2)',
+    );
+    await assertRefused(
+      '  scopes: [openid, groups]\n',
+      'identityProvider.scopes[1] must be one of openid, profile, email (found "groups")',
+    );
+  });
+
+  it('refuses an empty client id and an unknown field', async () => {
+    await assertRefused(
+      '  clientId: ""\n',
+      'identityProvider.clientId must be a client_id of printable ASCII without spaces, such as zscaler-client-connector (found "")',
+    );
+    await assertRefused(
+      '  clientSecret: s3cret\n',
+      'identityProvider.clientSecret is not a known field: expected one of clientId, redirectUris, scopes, idTokenSigningAlg (found "clientSecret")',
     );
   });
 });

@@ -1,13 +1,14 @@
 /**
  * An Okta-style OpenID Connect provider for one organisation: oidc-provider mounted under
- * /oauth2/default (Okta's custom authorization server layout), one native public client with a loopback
- * redirect URI (RFC 8252), authorization code + PKCE, accounts from the organisation's users.
+ * /oauth2/default (Okta's custom authorization server layout), one native public client with loopback
+ * redirect URIs (RFC 8252), authorization code + PKCE, accounts from the organisation's users, the
+ * client registration from the organisation's `identityProvider` settings.
  * It listens on 127.0.0.1 only, on a free port, with fresh keys per start.
  */
-import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { JWK } from 'jose';
+import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import Koa from 'koa';
 import mount from 'koa-mount';
 import Provider, {
@@ -17,14 +18,18 @@ import Provider, {
   interactionPolicy,
   type KoaContextWithOIDC,
 } from 'oidc-provider';
-import type { Organisation, User } from '../../src/fixtures/types.ts';
+import type {
+  IdentityProviderSettings,
+  IdTokenSigningAlg,
+  Organisation,
+  Scope,
+  User,
+} from '../../src/fixtures/types.ts';
 import { createMemoryAdapterFactory } from './memory-adapter.ts';
 import { renderErrorPage, renderMessagePage, renderSignInPage } from './sign-in-page.ts';
 
 export interface IdentityProviderOptions {
   organisation: Organisation;
-  /** The native client's id; 'zscaler-client-connector' when absent. */
-  clientId?: string;
   /** The port on 127.0.0.1; a free one when absent (or 0). */
   port?: number;
 }
@@ -36,17 +41,21 @@ export interface RunningIdentityProvider {
   /** `${origin}/oauth2/default` */
   issuer: string;
   clientId: string;
-  /** The public signing keys, for verifying ID tokens in process. */
+  /** The algorithm the client's ID tokens are signed with. */
+  idTokenSigningAlg: IdTokenSigningAlg;
+  /** The public signing keys, one per algorithm offered, for verifying ID tokens in process. */
   jwks: { keys: JWK[] };
   /** Stops listening and drops every open connection. */
   close(): Promise<void>;
 }
 
 export const MOUNT_PATH = '/oauth2/default';
-export const DEFAULT_CLIENT_ID = 'zscaler-client-connector';
-/** Registered once; the provider accepts any port on 127.0.0.1 for native clients (RFC 8252 §7.3). */
-export const REDIRECT_URI = 'http://127.0.0.1/oauth/callback';
-const SCOPES = ['openid', 'profile', 'email'];
+/** The claims each scope releases, in the ID token and at the userinfo endpoint. */
+const SCOPE_CLAIMS: Record<Scope, string[]> = {
+  openid: ['sub'],
+  profile: ['name', 'preferred_username'],
+  email: ['email', 'email_verified'],
+};
 const INTERACTION_PATH = new RegExp(`^${MOUNT_PATH}/interaction/([A-Za-z0-9_-]+)(?:/(login|abort))?$`);
 const MAX_FORM_BYTES = 64 * 1024;
 
@@ -54,7 +63,8 @@ export async function startIdentityProvider(
   options: IdentityProviderOptions,
 ): Promise<RunningIdentityProvider> {
   const { organisation } = options;
-  const clientId = options.clientId ?? DEFAULT_CLIENT_ID;
+  const settings = organisation.identityProvider;
+  const keys = await Promise.all(offeredAlgs(settings).map(generateSigningKey));
 
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
@@ -74,10 +84,10 @@ export async function startIdentityProvider(
       server.closeAllConnections();
     });
 
-  const { signing, verification } = generateSigningKey();
   const cookieKeys = [randomBytes(32).toString('base64url')];
   try {
-    const provider = new Provider(issuer, configuration(organisation, clientId, signing, cookieKeys));
+    const signingKeys = keys.map((key) => key.signing);
+    const provider = new Provider(issuer, configuration(organisation, signingKeys, cookieKeys));
     const app = new Koa();
     // koa-mount runs the provider's middleware on this app's context, so its signed cookies use these keys.
     app.keys = cookieKeys;
@@ -93,18 +103,29 @@ export async function startIdentityProvider(
     organisation: { id: organisation.id, name: organisation.name },
     origin,
     issuer,
-    clientId,
-    jwks: { keys: [verification] },
+    clientId: settings.clientId,
+    idTokenSigningAlg: settings.idTokenSigningAlg,
+    jwks: { keys: keys.map((key) => key.verification) },
     close,
   };
 }
 
-function generateSigningKey(): { signing: JWK; verification: JWK } {
-  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const { kty, crv, x, y, d } = privateKey.export({ format: 'jwk' });
-  const kid = randomUUID();
-  const verification: JWK = { kty, crv, x, y, kid, alg: 'ES256', use: 'sig' };
-  return { signing: { ...verification, d }, verification };
+/**
+ * RS256 always, as OpenID Connect Discovery 1.0 §3 requires it in id_token_signing_alg_values_supported,
+ * and the organisation's algorithm when it is another.
+ */
+function offeredAlgs(settings: IdentityProviderSettings): IdTokenSigningAlg[] {
+  return [...new Set<IdTokenSigningAlg>(['RS256', settings.idTokenSigningAlg])];
+}
+
+/** A fresh key pair for one algorithm (RSA keys are 2048-bit, as Okta's). */
+async function generateSigningKey(alg: IdTokenSigningAlg): Promise<{ signing: JWK; verification: JWK }> {
+  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
+  const labels = { kid: randomUUID(), alg, use: 'sig' };
+  return {
+    signing: { ...(await exportJWK(privateKey)), ...labels },
+    verification: { ...(await exportJWK(publicKey)), ...labels },
+  };
 }
 
 function findUser(organisation: Organisation, username: string): User | undefined {
@@ -112,6 +133,7 @@ function findUser(organisation: Organisation, username: string): User | undefine
   return organisation.users.find((user) => user.username.toLowerCase() === wanted);
 }
 
+/** Okta answers invalid_request to an authorization request without state; nonce is optional there. */
 function requireParameter(name: string) {
   return (_ctx: KoaContextWithOIDC, value: string | undefined) => {
     if (!value) throw new errors.InvalidRequest(`missing required parameter '${name}'`);
@@ -128,27 +150,24 @@ function signInPolicy(): interactionPolicy.Prompt[] {
   return policy;
 }
 
-function configuration(
-  organisation: Organisation,
-  clientId: string,
-  signingKey: JWK,
-  cookieKeys: string[],
-): Configuration {
+function configuration(organisation: Organisation, signingKeys: JWK[], cookieKeys: string[]): Configuration {
+  const settings = organisation.identityProvider;
   return {
     adapter: createMemoryAdapterFactory(),
     clients: [
       {
-        client_id: clientId,
+        client_id: settings.clientId,
         client_name: 'Zscaler Client Connector',
+        // Native: any port on a loopback redirect URI is accepted (RFC 8252 §7.3).
         application_type: 'native',
         token_endpoint_auth_method: 'none',
-        redirect_uris: [REDIRECT_URI],
+        redirect_uris: settings.redirectUris,
         grant_types: ['authorization_code'],
         response_types: ['code'],
-        id_token_signed_response_alg: 'ES256',
+        id_token_signed_response_alg: settings.idTokenSigningAlg,
       },
     ],
-    jwks: { keys: [signingKey] },
+    jwks: { keys: signingKeys },
     cookies: { keys: cookieKeys },
     routes: {
       authorization: '/v1/authorize',
@@ -158,18 +177,15 @@ function configuration(
       end_session: '/v1/logout',
       pushed_authorization_request: '/v1/par',
     },
-    scopes: SCOPES,
-    claims: {
-      openid: ['sub'],
-      profile: ['name', 'preferred_username'],
-      email: ['email', 'email_verified'],
-    },
+    scopes: settings.scopes,
+    // Only the offered scopes' claims: oidc-provider offers every scope its claims name.
+    claims: Object.fromEntries(settings.scopes.map((scope) => [scope, SCOPE_CLAIMS[scope]])),
     // Okta puts the profile and email claims in the ID token too, not only at the userinfo endpoint.
     conformIdTokenClaims: false,
     responseTypes: ['code'],
-    enabledJWA: { idTokenSigningAlgValues: ['ES256'] },
+    enabledJWA: { idTokenSigningAlgValues: offeredAlgs(settings) },
     pkce: { required: () => true },
-    extraParams: { state: requireParameter('state'), nonce: requireParameter('nonce') },
+    extraParams: { state: requireParameter('state') },
     allowOmittingSingleRegisteredRedirectUri: false,
     clientBasedCORS: () => false,
     ttl: {
@@ -262,7 +278,7 @@ function interactionRoutes(provider: Provider, organisation: Organisation): Koa.
       if (action === 'page' && details.prompt.name === 'consent' && signedIn) {
         // Already signed in (prompt=consent, or a grant short of scopes): grant without asking, as Okta
         // does for first-party apps.
-        const grantId = await saveGrant(provider, details, signedIn);
+        const grantId = await saveGrant(provider, details, signedIn, organisation.identityProvider.scopes);
         ctx.respond = false;
         await provider.interactionFinished(ctx.req, ctx.res, { consent: { grantId } });
         return;
@@ -284,7 +300,7 @@ function interactionRoutes(provider: Provider, organisation: Organisation): Koa.
         return;
       }
 
-      const grantId = await saveGrant(provider, details, user.username);
+      const grantId = await saveGrant(provider, details, user.username, organisation.identityProvider.scopes);
       ctx.respond = false;
       await provider.interactionFinished(
         ctx.req,
@@ -309,14 +325,19 @@ function interactionRoutes(provider: Provider, organisation: Organisation): Koa.
   };
 }
 
-/** Finishing with a saved grant keeps the flow from looping to a consent prompt. */
-async function saveGrant(provider: Provider, details: Interaction, accountId: string): Promise<string> {
+/** Finishing with a saved grant of every offered scope keeps the flow from looping to a consent prompt. */
+async function saveGrant(
+  provider: Provider,
+  details: Interaction,
+  accountId: string,
+  scopes: readonly Scope[],
+): Promise<string> {
   const existing = details.grantId ? await provider.Grant.find(details.grantId) : undefined;
   const grant =
     existing?.accountId === accountId
       ? existing
       : new provider.Grant({ accountId, clientId: String(details.params.client_id) });
-  grant.addOIDCScope(SCOPES.join(' '));
+  grant.addOIDCScope(scopes.join(' '));
   return grant.save();
 }
 

@@ -64,12 +64,19 @@ export async function authorizationRequest(
   return { url, state, nonce, verifier };
 }
 
-/** The native client's configuration from the identity provider's discovery document (plain http). */
-export function discover(idp: { issuer: string; clientId: string }): Promise<client.Configuration> {
+/**
+ * The native client's configuration from the identity provider's discovery document (plain http),
+ * registered for the ID token algorithm the identity provider signs with.
+ */
+export function discover(idp: {
+  issuer: string;
+  clientId: string;
+  idTokenSigningAlg: string;
+}): Promise<client.Configuration> {
   return client.discovery(
     new URL(idp.issuer),
     idp.clientId,
-    { id_token_signed_response_alg: 'ES256' },
+    { id_token_signed_response_alg: idp.idTokenSigningAlg },
     client.None(),
     { execute: [client.allowInsecureRequests] },
   );
