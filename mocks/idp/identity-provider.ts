@@ -64,7 +64,7 @@ export async function startIdentityProvider(
 ): Promise<RunningIdentityProvider> {
   const { organisation } = options;
   const settings = organisation.identityProvider;
-  const keys = await Promise.all(offeredAlgs(settings).map(generateSigningKey));
+  const keys = await Promise.all(offeredAlgs(settings).map((alg) => signingKey(organisation.id, alg)));
 
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
@@ -118,8 +118,27 @@ function offeredAlgs(settings: IdentityProviderSettings): IdTokenSigningAlg[] {
   return [...new Set<IdTokenSigningAlg>(['RS256', settings.idTokenSigningAlg])];
 }
 
+type SigningKey = { signing: JWK; verification: JWK };
+
+const keysOfThisProcess = new Map<string, Promise<SigningKey>>();
+
+/**
+ * The organisation's key for `alg`, generated once per process: a run (one process) gets fresh
+ * keys, and a process that starts the simulated world again, as the tests do, does not pay for RSA
+ * key generation (about 100 ms a key) each time.
+ */
+function signingKey(organisationId: string, alg: IdTokenSigningAlg): Promise<SigningKey> {
+  const id = `${organisationId} ${alg}`;
+  let key = keysOfThisProcess.get(id);
+  if (key === undefined) {
+    key = generateSigningKey(alg);
+    keysOfThisProcess.set(id, key);
+  }
+  return key;
+}
+
 /** A fresh key pair for one algorithm (RSA keys are 2048-bit, as Okta's). */
-async function generateSigningKey(alg: IdTokenSigningAlg): Promise<{ signing: JWK; verification: JWK }> {
+async function generateSigningKey(alg: IdTokenSigningAlg): Promise<SigningKey> {
   const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
   const labels = { kid: randomUUID(), alg, use: 'sig' };
   return {
