@@ -181,6 +181,8 @@ const DEFECT_LIST = [
     requirement: 'EX-PARTNER-OFF-MAIN',
     description:
       'After the partner sign-in, adds the partner tenant with ZPA off and leaves the main tenant on (no tunnel calls).',
+    // A ZIA-only organisation's partner tenant is then listed with ZPA off too.
+    alsoBreaks: ['PRE-ZIA'],
   },
   {
     name: 'turn-on-main-leaves-partner-on',
