@@ -2,6 +2,8 @@ import { After, AfterStep, Before, setDefaultTimeout } from '@cucumber/cucumber'
 import { isRemote, parseClientSpec } from '../src/drivers/index.ts';
 import { ScenarioEvidence, slug } from '../src/report/evidence.ts';
 import { ensureSimulatedWorld } from '../src/runner/worker-resources.ts';
+import { PLAN_MEDIA_TYPE } from '../src/verdict.ts';
+import { checkPlan } from './check.ts';
 import type { ConformanceWorld } from './world.ts';
 
 // Each wait inside a step has its own, shorter timeout that says what was awaited; this one only
@@ -20,6 +22,7 @@ Before(async function (this: ConformanceWorld, { pickle }) {
     .map((tag) => tag.name)
     .filter((name) => name.startsWith(REQUIREMENT_TAG))
     .map((name) => name.slice(REQUIREMENT_TAG.length));
+  this.attach(JSON.stringify(checkPlan(pickle.steps, this.requirements)), PLAN_MEDIA_TYPE);
   const remote = isRemote(parseClientSpec(this.parameters.client));
   const env = await ensureSimulatedWorld(this.parameters.fixturesDir, remote ? 'http' : 'in-process');
   env.resetPolicy();
