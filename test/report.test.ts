@@ -942,6 +942,24 @@ describe('a scenario that stopped', () => {
     assert.equal(report.run.exitCode, 1);
   });
 
+  it('is a run error when it leaves every requirement it covers conforming', () => {
+    const report = build(
+      new Stream()
+        .scenario({
+          name: 'refused after its last check',
+          tags: ['@req:PTA-01'],
+          steps: [passes('PTA-01'), refused],
+        })
+        .scenario({ name: 'checks nothing', line: 20, steps: [refused] }),
+    );
+    assert.equal(find(report, 'PTA-01', W47).status, 'conforms');
+    assert.deepEqual(report.run.errors, [
+      'windows 4.7: scenario refused after its last check (features/shared/sample.feature:3) did not pass, yet every requirement it covers conforms: Given the user adds the partner tenant: no Add Partner Tenant link',
+      'windows 4.7: scenario checks nothing (features/shared/sample.feature:20) covers no requirement and did not pass: Given the user adds the partner tenant: no Add Partner Tenant link',
+    ]);
+    assert.equal(report.run.exitCode, 2);
+  });
+
   it('a malformed plan record is a suite bug', () => {
     const report = build(
       new Stream().scenario({
