@@ -34,6 +34,28 @@ export interface CheckRecord {
 }
 
 /**
+ * Media type of the record the Before hook attaches to every scenario: which of its steps are
+ * checks, and of which requirements, so that the report knows what a scenario that stopped had not
+ * yet checked.
+ */
+export const PLAN_MEDIA_TYPE = 'application/vnd.connector-conformance.plan+json';
+
+export interface PlanRecord {
+  /** The scenario's check steps, in step order. */
+  checks: PlannedCheck[];
+}
+
+export interface PlannedCheck {
+  /**
+   * The step's index among the pickle's steps, 0-based. Not its id: a merge of shards maps the ids
+   * of the messages onto one run's, but never looks inside an attachment's body.
+   */
+  step: number;
+  /** The requirements the check would cover in this scenario. */
+  requirements: string[];
+}
+
+/**
  * The client under test broke the driver protocol (docs/driver-protocol.md): an answer off the
  * schema, no answer in time, a refused or dropped connection, a client process that exited. It says
  * nothing about conformance: the scenario is in error, never nonconforming or blocked.

@@ -1,14 +1,22 @@
 /**
  * Check steps: a Then that verifies one documented or inferred behaviour. Each check names the
  * requirements it can give evidence for; the scenario's @req tags pick among them. Whether it passes
- * or fails, the check leaves a record in the message stream, which is what the report reads.
+ * or fails, the check leaves a record in the message stream, which is what the report reads; every
+ * check is also registered, so that each scenario's plan record can say which of its steps are checks.
  *
  * Any other step that sees the client break a requirement (an action, a flow, a Given that arranges
  * a state) reports it with `violated` or `noteViolation`: a failed check record of that requirement,
  * whatever the scenario's tags (docs/architecture.md, "Whose fault is it?").
  */
 import { Then } from '@cucumber/cucumber';
-import { CHECK_MEDIA_TYPE, type CheckRecord, ClientActionError, Nonconformance } from '../src/verdict.ts';
+import { CheckRegistry, coveredRequirements } from '../src/check-registry.ts';
+import {
+  CHECK_MEDIA_TYPE,
+  type CheckRecord,
+  ClientActionError,
+  Nonconformance,
+  type PlanRecord,
+} from '../src/verdict.ts';
 import type { ConformanceWorld } from './world.ts';
 
 /** Thrown by a check body: what the client did instead of the expected behaviour. */
@@ -23,13 +31,33 @@ type CheckBody = (this: ConformanceWorld, ...args: any[]) => Promise<void>;
 
 type Expectation = string | ((...args: string[]) => string);
 
-function record(world: ConformanceWorld, check: CheckRecord): void {
-  world.attach(JSON.stringify(check), CHECK_MEDIA_TYPE);
+const registry = new CheckRegistry();
+
+/** Which of a scenario's steps are checks, and of which requirements (its @req tags `tagged`). */
+export function checkPlan(steps: readonly { text: string }[], tagged: readonly string[]): PlanRecord {
+  return registry.plan(steps, tagged);
 }
 
-function nonconformance(requirements: string[], expectation: string, actual: string): Nonconformance {
+/** Attaches a check record to the current step. */
+export function recordCheck(
+  world: ConformanceWorld,
+  requirements: readonly string[],
+  outcome: CheckRecord['outcome'],
+  expectation: string,
+  actual?: string,
+): void {
+  const record: CheckRecord = { requirements: [...requirements], outcome, expectation };
+  if (actual) record.actual = actual;
+  world.attach(JSON.stringify(record), CHECK_MEDIA_TYPE);
+}
+
+function nonconformance(
+  requirements: readonly string[],
+  expectation: string,
+  actual: string,
+): Nonconformance {
   return new Nonconformance(
-    requirements,
+    [...requirements],
     `${requirements.join(', ')}: expected ${expectation}, but ${actual}`,
   );
 }
@@ -42,24 +70,19 @@ export function check(
 ): void {
   const step = async function (this: ConformanceWorld, ...args: string[]) {
     const expected = typeof expectation === 'string' ? expectation : expectation(...args);
-    const tagged = requirements.filter((id) => this.requirements.includes(id));
-    const covered = tagged.length > 0 ? tagged : [...requirements];
+    const covered = coveredRequirements(requirements, this.requirements);
     try {
       await body.apply(this, args);
     } catch (error) {
       if (!(error instanceof Unmet)) throw error;
-      record(this, {
-        requirements: covered,
-        outcome: 'failed',
-        expectation: expected,
-        actual: error.message,
-      });
+      recordCheck(this, covered, 'failed', expected, error.message);
       throw nonconformance(covered, expected, error.message);
     }
-    record(this, { requirements: covered, outcome: 'passed', expectation: expected });
+    recordCheck(this, covered, 'passed', expected);
   };
   // Cucumber matches a step's parameters against the function's declared arity.
   Object.defineProperty(step, 'length', { value: body.length });
+  registry.register(pattern, requirements);
   Then(pattern, step);
 }
 
@@ -75,7 +98,7 @@ export function violated(
   actual: string,
 ): never {
   if (!world.appliesHere(requirement)) throw new ClientActionError(`expected ${expectation}, but ${actual}`);
-  record(world, { requirements: [requirement], outcome: 'failed', expectation, actual });
+  recordCheck(world, [requirement], 'failed', expectation, actual);
   throw nonconformance([requirement], expectation, actual);
 }
 
@@ -91,6 +114,6 @@ export function noteViolation(
   actual: string,
 ): void {
   if (!world.appliesHere(requirement)) return;
-  record(world, { requirements: [requirement], outcome: 'failed', expectation, actual });
+  recordCheck(world, [requirement], 'failed', expectation, actual);
   world.noted.push(nonconformance([requirement], expectation, actual));
 }

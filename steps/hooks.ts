@@ -5,6 +5,8 @@ import { isRemote, parseClientSpec } from '../src/drivers/index.ts';
 import { ScenarioEvidence, slug } from '../src/report/evidence.ts';
 import { DEFAULT_OPTIONS } from '../src/runner/options.ts';
 import { ensureSimulatedWorld } from '../src/runner/worker-resources.ts';
+import { PLAN_MEDIA_TYPE } from '../src/verdict.ts';
+import { checkPlan } from './check.ts';
 import type { ConformanceWorld } from './world.ts';
 
 // Each wait inside a step has its own, shorter timeout that says what was awaited; this one only
@@ -27,6 +29,7 @@ Before(async function (this: ConformanceWorld, { pickle }) {
     .map((name) => name.slice(REQUIREMENT_TAG.length));
   catalog ??= loadCatalog(DEFAULT_OPTIONS.catalogFile);
   this.catalog = await catalog;
+  this.attach(JSON.stringify(checkPlan(pickle.steps, this.requirements)), PLAN_MEDIA_TYPE);
   const remote = isRemote(parseClientSpec(this.parameters.client));
   const env = await ensureSimulatedWorld(this.parameters.fixturesDir, remote ? 'http' : 'in-process');
   env.resetPolicy();

@@ -17,11 +17,12 @@ import { applies } from '../src/catalog/applicability.ts';
 import type { Applicability, Requirement, Target } from '../src/catalog/types.ts';
 import { buildReport, errorReport } from '../src/report/build.ts';
 import { TargetCollector } from '../src/report/collect.ts';
+import { applyExpectations } from '../src/report/expect.ts';
 import { validateReport } from '../src/report/schema.ts';
 import { renderSummaryTable, STATUS_SYMBOLS } from '../src/report/summary.ts';
 import type { ConformanceReport, RequirementResult } from '../src/report/types.ts';
 import { writeReport } from '../src/report/write.ts';
-import { CHECK_MEDIA_TYPE, type CheckRecord } from '../src/verdict.ts';
+import { CHECK_MEDIA_TYPE, type CheckRecord, PLAN_MEDIA_TYPE, type PlanRecord } from '../src/verdict.ts';
 import { compareVersions } from '../src/version.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -36,6 +37,11 @@ interface StepSpec {
   status?: TestStepResultStatus;
   exception?: Exception;
   checks?: CheckRecord[];
+  /**
+   * The requirements the scenario's plan record says this step checks: by default those of its
+   * `checks` (a check step), `[]` for a step that is not in the plan.
+   */
+  planned?: string[];
   /** Raw check attachments (bodies), to test decoding and malformed records. */
   raw?: { body: string; encoding?: AttachmentContentEncoding }[];
 }
@@ -54,6 +60,23 @@ interface ScenarioSpec {
   notStarted?: boolean;
   /** Compiled but filtered out by tags: a pickle with no test case. */
   filtered?: boolean;
+  /**
+   * The plan record the Before hook attaches: by default made from the steps; `false`: none (a
+   * stream of an older harness); a string: that body.
+   */
+  plan?: false | string;
+}
+
+/** The plan record of a scenario with these steps, as the Before hook makes it. */
+function planOf(steps: readonly StepSpec[]): PlanRecord {
+  const checks = steps
+    .filter((step) => step.hook === undefined)
+    .map((step, index) => ({
+      step: index,
+      requirements: step.planned ?? [...new Set((step.checks ?? []).flatMap((c) => c.requirements))],
+    }))
+    .filter(({ requirements }) => requirements.length > 0);
+  return { checks };
 }
 
 const at = { seconds: 0, nanos: 0 };
@@ -162,6 +185,16 @@ class Stream {
     attempts.forEach((steps, attempt) => {
       const startedId = this.#id('started');
       this.envelopes.push({ testCaseStarted: { id: startedId, testCaseId, attempt, timestamp: at } });
+      if (spec.plan !== false) {
+        this.envelopes.push({
+          attachment: {
+            body: spec.plan ?? JSON.stringify(planOf(steps)),
+            contentEncoding: AttachmentContentEncoding.IDENTITY,
+            mediaType: PLAN_MEDIA_TYPE,
+            testCaseStartedId: startedId,
+          },
+        });
+      }
       let failed = false;
       steps.forEach((step, index) => {
         const testStep = testSteps[index];
@@ -522,9 +555,13 @@ describe('buildReport', () => {
     assert.equal(result.scenarios[0]?.step, 'Then the client shows PTA-02');
   });
 
-  it('a requirement blocked in one scenario but verified in another conforms', () => {
+  it('a requirement blocked in one scenario is blocked, though another scenario verified it', () => {
     const result = find(report, 'PTA-03', W47);
-    assert.equal(result.status, 'conforms');
+    assert.equal(result.status, 'blocked');
+    assert.equal(
+      result.message,
+      'blocked: Then the client shows PTA-02: PTA-02 behaviour: the list was empty',
+    );
     assert.deepEqual(
       result.scenarios.map((s) => [s.location, s.verdict]),
       [
@@ -570,9 +607,9 @@ describe('buildReport', () => {
 
   it('counts statuses and exits 2 on an error', () => {
     assert.deepEqual(report.summary, {
-      conforms: 3,
+      conforms: 2,
       nonconforming: 1,
-      blocked: 1,
+      blocked: 2,
       error: 2,
       'not-applicable': 0,
       'not-covered': 1,
@@ -757,6 +794,189 @@ describe('buildReport', () => {
   });
 });
 
+describe('a scenario that stopped', () => {
+  const catalog = CATALOG.slice(0, 3);
+  const build = (stream: Stream) =>
+    buildReport({
+      ...HEADER,
+      catalog,
+      targets: [{ target: W47, collector: stream.collect(W47) }],
+      errors: [],
+    });
+  const refused = step('the user adds the partner tenant', {
+    type: 'ClientActionError',
+    message: 'no Add Partner Tenant link',
+  });
+  const stopsAfterItsFirstCheck: ScenarioSpec = {
+    name: 'stops after its first check',
+    tags: ['@req:PTA-01', '@req:PTA-02'],
+    steps: [passes('PTA-01'), refused, passes('PTA-02')],
+  };
+  const verdicts = (result: RequirementResult) => result.scenarios.map((s) => `${s.name}: ${s.verdict}`);
+
+  it('verifies what it checked before it stopped, and blocks the check it did not reach, whatever another scenario showed', () => {
+    const report = build(
+      new Stream()
+        .scenario(stopsAfterItsFirstCheck)
+        .scenario({ name: 'checks PTA-02', tags: ['@req:PTA-02'], line: 20, steps: [passes('PTA-02')] }),
+    );
+    assertValid(report);
+    assert.equal(find(report, 'PTA-01', W47).status, 'conforms');
+    assert.deepEqual(verdicts(find(report, 'PTA-01', W47)), ['stops after its first check: passed']);
+    const blocked = find(report, 'PTA-02', W47);
+    assert.equal(blocked.status, 'blocked');
+    assert.deepEqual(verdicts(blocked), ['stops after its first check: blocked', 'checks PTA-02: passed']);
+    assert.equal(
+      blocked.message,
+      'blocked: Given the user adds the partner tenant: no Add Partner Tenant link',
+    );
+    assert.deepEqual(report.run.errors, []);
+    assert.equal(report.run.exitCode, 1);
+  });
+
+  it('blocks a requirement it had checked once and was to check again', () => {
+    const report = build(
+      new Stream().scenario({
+        name: 'checks PTA-01 twice',
+        tags: ['@req:PTA-01'],
+        steps: [passes('PTA-01'), refused, passes('PTA-01', 'the client still shows PTA-01')],
+      }),
+    );
+    assert.equal(find(report, 'PTA-01', W47).status, 'blocked');
+    assert.equal(report.run.exitCode, 1);
+  });
+
+  it('on a nonconformance: that requirement fails, the finished one conforms, the one ahead is blocked', () => {
+    const report = build(
+      new Stream().scenario({
+        name: 'fails PTA-02',
+        tags: ['@req:PTA-01', '@req:PTA-02', '@req:PTA-03'],
+        steps: [passes('PTA-01'), fails('PTA-02', 'the list was empty'), passes('PTA-03')],
+      }),
+    );
+    assert.deepEqual(
+      report.results.map((r) => r.status),
+      ['conforms', 'nonconforming', 'blocked'],
+    );
+    assert.equal(
+      find(report, 'PTA-03', W47).message,
+      'blocked: Then the client shows PTA-02: PTA-02 behaviour: the list was empty',
+    );
+  });
+
+  it('on a harness error in a step that checks nothing: what it had not finished is in error', () => {
+    const report = build(
+      new Stream().scenario({
+        name: 'harness breaks',
+        tags: ['@req:PTA-01', '@req:PTA-02'],
+        steps: [
+          passes('PTA-01'),
+          step('the mock IdP is configured', { type: 'TypeError', message: 'undefined issuer' }),
+          passes('PTA-02'),
+        ],
+      }),
+    );
+    assert.equal(find(report, 'PTA-01', W47).status, 'conforms');
+    assert.equal(find(report, 'PTA-02', W47).status, 'error');
+    assert.equal(
+      find(report, 'PTA-02', W47).message,
+      'Given the mock IdP is configured: TypeError: undefined issuer',
+    );
+    assert.equal(report.run.exitCode, 2);
+  });
+
+  it('without a plan record, verifies nothing once it stopped; a scenario that passed still verifies', () => {
+    const report = build(
+      new Stream()
+        .scenario({
+          name: 'older stream, stopped',
+          tags: ['@req:PTA-01', '@req:PTA-02'],
+          plan: false,
+          steps: [passes('PTA-01'), refused, passes('PTA-02')],
+        })
+        .scenario({
+          name: 'older stream, passed',
+          tags: ['@req:PTA-03'],
+          line: 20,
+          plan: false,
+          steps: [passes('PTA-03')],
+        }),
+    );
+    assert.deepEqual(verdicts(find(report, 'PTA-01', W47)), ['older stream, stopped: blocked']);
+    assert.deepEqual(
+      report.results.map((r) => r.status),
+      ['blocked', 'blocked', 'conforms'],
+    );
+  });
+
+  it('fails the gate unless the expect file lists the cells it left unverified', () => {
+    const report = build(new Stream().scenario(stopsAfterItsFirstCheck));
+    assert.equal(report.run.exitCode, 1);
+    const cell = { requirement: 'PTA-02', ...W47, reason: 'the client has no Add Partner Tenant link' };
+    const expected = applyExpectations(report, [cell], 'expected.yaml');
+    assert.equal(find(expected, 'PTA-02', W47).status, 'expected-nonconforming');
+    assert.equal(expected.run.exitCode, 0);
+    assertValid(expected);
+  });
+
+  it('a failed check record from a step that is not a check makes its requirement nonconforming', () => {
+    const brokenOnTheWay: StepSpec = {
+      text: 'the user adds the partner tenant',
+      keyword: 'When ',
+      planned: [],
+      checks: [
+        { requirements: ['PTA-02'], outcome: 'failed', expectation: 'PTA-02 behaviour', actual: 'no form' },
+      ],
+      exception: { type: 'Nonconformance', message: 'PTA-02: expected PTA-02 behaviour, but no form' },
+    };
+    const report = build(
+      new Stream()
+        .scenario({ name: 'adds', tags: ['@req:PTA-01'], steps: [brokenOnTheWay, passes('PTA-01')] })
+        .scenario({ name: 'checks PTA-02', tags: ['@req:PTA-02'], line: 20, steps: [passes('PTA-02')] }),
+    );
+    const nonconforming = find(report, 'PTA-02', W47);
+    assert.equal(nonconforming.status, 'nonconforming');
+    assert.equal(nonconforming.message, 'actual: no form; expected: PTA-02 behaviour');
+    assert.equal(nonconforming.scenarios[0]?.step, 'When the user adds the partner tenant');
+    assert.equal(find(report, 'PTA-01', W47).status, 'blocked');
+    assert.equal(report.run.exitCode, 1);
+  });
+
+  it('is a run error when it leaves every requirement it covers conforming', () => {
+    const report = build(
+      new Stream()
+        .scenario({
+          name: 'refused after its last check',
+          tags: ['@req:PTA-01'],
+          steps: [passes('PTA-01'), refused],
+        })
+        .scenario({ name: 'checks nothing', line: 20, steps: [refused] }),
+    );
+    assert.equal(find(report, 'PTA-01', W47).status, 'conforms');
+    assert.deepEqual(report.run.errors, [
+      'windows 4.7: scenario refused after its last check (features/shared/sample.feature:3) did not pass, yet every requirement it covers conforms: Given the user adds the partner tenant: no Add Partner Tenant link',
+      'windows 4.7: scenario checks nothing (features/shared/sample.feature:20) covers no requirement and did not pass: Given the user adds the partner tenant: no Add Partner Tenant link',
+    ]);
+    assert.equal(report.run.exitCode, 2);
+  });
+
+  it('a malformed plan record is a suite bug', () => {
+    const report = build(
+      new Stream().scenario({
+        name: 'bad plan',
+        tags: ['@req:PTA-01'],
+        plan: '{"checks":[{"step":3,"requirements":["PTA-01"]}]}',
+        steps: [passes('PTA-01')],
+      }),
+    );
+    assert.equal(find(report, 'PTA-01', W47).status, 'error');
+    assert.equal(
+      find(report, 'PTA-01', W47).message,
+      `suite bug: malformed plan record: checks[0]: "step" must be the index of one of the scenario's 1 steps`,
+    );
+  });
+});
+
 describe('errorReport', () => {
   it('marks every requirement × target as error with the message and exits 2', () => {
     const report = errorReport({
@@ -833,7 +1053,7 @@ describe('renderSummaryTable', () => {
     assert.ok(lines.includes('! run error: the mock portal crashed'));
     assert.ok(
       lines.includes(
-        '✓ 6 conforms  ✗ 2 nonconforming  ⊘ 2 blocked  ! 4 error  – 2 not applicable  ? 16 not covered',
+        '✓ 4 conforms  ✗ 2 nonconforming  ⊘ 4 blocked  ! 4 error  – 2 not applicable  ? 16 not covered',
       ),
     );
     assert.ok(lines.includes('14 scenarios run on 4 targets · exit code 2'));
@@ -905,7 +1125,13 @@ describe('end to end through cucumber', () => {
       collector.onMessage(envelope);
     });
     assert.equal(result.success, false);
-    assert.deepEqual(exceptionTypes, ['Nonconformance', 'ClientActionError', 'TypeError', 'Error']);
+    assert.deepEqual(exceptionTypes, [
+      'Nonconformance',
+      'ClientActionError',
+      'TypeError',
+      'Error',
+      'ClientActionError',
+    ]);
     assert.deepEqual(collector.errors(), []);
 
     const scenarios = collector.scenarios();
@@ -924,8 +1150,21 @@ describe('end to end through cucumber', () => {
       ['test/fixtures/mini-suite/mini.feature:34', 'test/fixtures/mini-suite/mini.feature:35'],
     );
     assert.equal(byName.get('A flaky scenario passes on its retry')?.attempt, 1);
+    assert.deepEqual(byName.get('The client stops the flow after a passing check')?.plan, [
+      { step: 'Then the check of "MINI-11" passes', requirements: ['MINI-11'], status: 'passed' },
+      { step: 'Then the check of "MINI-12" passes', requirements: ['MINI-12'], status: 'skipped' },
+    ]);
+    assert.deepEqual(
+      scenarios.flatMap((s) => s.problems),
+      [],
+    );
+    assert.deepEqual(
+      scenarios.filter((s) => s.status !== 'not-run' && s.plan === undefined).map((s) => s.name),
+      [],
+      'every scenario that ran has its plan record',
+    );
 
-    const catalog = Array.from({ length: 10 }, (_, i) =>
+    const catalog = Array.from({ length: 12 }, (_, i) =>
       requirement(`MINI-${String(i + 1).padStart(2, '0')}`),
     );
     const report = buildReport({ ...HEADER, catalog, targets: [{ target: W47, collector }], errors: [] });
@@ -934,7 +1173,7 @@ describe('end to end through cucumber', () => {
     assert.deepEqual(statuses, {
       'MINI-01': 'conforms',
       'MINI-02': 'nonconforming',
-      'MINI-03': 'conforms',
+      'MINI-03': 'blocked',
       'MINI-04': 'blocked',
       'MINI-05': 'error',
       'MINI-06': 'conforms',
@@ -942,6 +1181,8 @@ describe('end to end through cucumber', () => {
       'MINI-08': 'conforms',
       'MINI-09': 'error',
       'MINI-10': 'not-covered',
+      'MINI-11': 'conforms',
+      'MINI-12': 'blocked',
     });
     assert.equal(find(report, 'MINI-02', W47).message, 'actual: the menu was empty; expected: MINI-02 holds');
     assert.equal(
@@ -953,7 +1194,11 @@ describe('end to end through cucumber', () => {
       /^Given the harness breaks: TypeError: Cannot read/,
     );
     assert.match(find(report, 'MINI-07', W47).message ?? '', /^Given a step nobody defined: undefined step/);
-    assert.equal(report.summary.scenarios, 10);
+    assert.equal(
+      find(report, 'MINI-12', W47).message,
+      'blocked: Given the client refuses to proceed: the Add Partner Tenant button is missing',
+    );
+    assert.equal(report.summary.scenarios, 12);
     assert.equal(report.run.exitCode, 2);
   });
 });

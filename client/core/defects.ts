@@ -62,6 +62,7 @@ const DEFECT_LIST = [
     requirement: 'PRE-PROFILE',
     description:
       "On Windows 4.6+, ignores the app profile's own allow value and applies the global one (the profile's partner domains still apply).",
+    blocks: ['PRE-PARTNER-SPECIFIC'],
   },
   {
     name: 'partner-domain-not-enforced',
@@ -110,6 +111,7 @@ const DEFECT_LIST = [
       'PRE-PARTNER-SPECIFIC',
       'PRE-DOMAIN',
       'PRE-ZIA',
+      'PRE-LEGACY',
       'AT-USERNAME',
       'AT-SELECT',
       'AT-MAC-NO-SELECT',
@@ -128,6 +130,7 @@ const DEFECT_LIST = [
     requirement: 'AT-SELECT',
     description:
       'The partner tenant selection form offers "Next" instead of "Connect" (Next works like Connect).',
+    blocks: ['PRE-DOMAIN', 'IDP-PARTNER', 'IDP-RETURN'],
   },
   {
     name: 'selection-skips-username',
@@ -175,6 +178,7 @@ const DEFECT_LIST = [
     requirement: 'IDP-RETURN',
     description:
       'After a successful partner sign-in, shows the main window instead of the Private Access window (the tenants and tunnels are otherwise right).',
+    blocks: ['EX-PARTNER-OFF-MAIN', 'EX-ONE-ACTIVE'],
   },
   {
     name: 'partner-login-keeps-main-on',
@@ -183,6 +187,7 @@ const DEFECT_LIST = [
       'After the partner sign-in, adds the partner tenant with ZPA off and leaves the main tenant on (no tunnel calls).',
     // A ZIA-only organisation's partner tenant is then listed with ZPA off too.
     alsoBreaks: ['PRE-ZIA'],
+    blocks: ['EX-ONE-ACTIVE'],
   },
   {
     name: 'turn-on-main-leaves-partner-on',
@@ -190,11 +195,13 @@ const DEFECT_LIST = [
     description:
       'Turn On for the main tenant turns it on without turning the partner tenant off, so two tunnels are active at once.',
     alsoBreaks: ['EX-ONE-ACTIVE'],
+    blocks: ['EX-ONE-ACTIVE'],
   },
   {
     name: 'partner-turn-on-ignored',
     requirement: 'EX-PARTNER-ON',
     description: 'Turn On for a partner tenant does nothing: no tunnel call, no change.',
+    blocks: ['EX-ONE-ACTIVE'],
   },
   {
     name: 'tunnels-overlap-while-switching',

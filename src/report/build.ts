@@ -79,19 +79,22 @@ function assemble(
   };
 }
 
-/** Suite bugs and run failures a target's scenarios show that no requirement result carries. */
+/**
+ * Suite bugs and run failures a target's scenarios show that no requirement result carries. `cells`:
+ * the target's result of each catalog requirement.
+ */
 function targetErrors(
   target: Target,
   collector: TargetCollector,
   scenarios: readonly CollectedScenario[],
-  catalogIds: ReadonlySet<string>,
+  cells: ReadonlyMap<string, RequirementResult>,
 ): string[] {
   const label = targetLabel(target);
   const errors = collector.errors().map((error) => `${label}: ${error}`);
   for (const scenario of scenarios) {
     const ids = scenarioRequirements(scenario);
     for (const id of ids) {
-      if (!catalogIds.has(id)) {
+      if (!cells.has(id)) {
         errors.push(
           `${label}: scenario ${scenario.name} (${scenario.location}) names requirement ${id}, which is not in the catalog`,
         );
@@ -109,6 +112,12 @@ function targetErrors(
     ) {
       // e.g. an After hook that failed once every check had passed: no requirement result carries it.
       errors.push(`${label}: scenario ${scenario.name} (${scenario.location}) ended in an error: ${why}`);
+    } else if (failure !== undefined && ids.every((id) => cells.get(id)?.status === 'conforms')) {
+      // A scenario that did not pass must fail the gate through a cell it covers; one that stopped
+      // after its last check (a step after it that the client refused) would otherwise exit 0.
+      errors.push(
+        `${label}: scenario ${scenario.name} (${scenario.location}) did not pass, yet every requirement it covers conforms: ${why}`,
+      );
     }
   }
   return errors;
@@ -117,23 +126,22 @@ function targetErrors(
 /**
  * The conformance report of a run: every catalog requirement on every target (catalog order, then
  * target order), a summary, and the exit code (2 on any error, 1 on a nonconformance or a block, else 0).
+ * A scenario that did not pass always leaves a cell it covers failing the gate, or the run in error.
  */
 export function buildReport(input: BuildReportInput): ConformanceReport {
-  const catalogIds = new Set(input.catalog.map((requirement) => requirement.id));
-  const perTarget = input.targets.map(({ target, collector }) => ({
-    target,
-    collector,
-    scenarios: collector.scenarios(),
-  }));
-  const results: RequirementResult[] = [];
-  for (const requirement of input.catalog) {
-    for (const { target, scenarios } of perTarget) {
-      results.push(requirementResult(requirement, target, scenarios));
-    }
-  }
+  const perTarget = input.targets.map(({ target, collector }) => {
+    const scenarios = collector.scenarios();
+    const cells = new Map(
+      input.catalog.map((requirement) => [requirement.id, requirementResult(requirement, target, scenarios)]),
+    );
+    return { target, collector, scenarios, cells };
+  });
+  const results = input.catalog.flatMap((requirement) =>
+    perTarget.flatMap(({ cells }) => cells.get(requirement.id) ?? []),
+  );
   const errors = [...input.errors];
-  for (const { target, collector, scenarios } of perTarget) {
-    errors.push(...targetErrors(target, collector, scenarios, catalogIds));
+  for (const { target, collector, scenarios, cells } of perTarget) {
+    errors.push(...targetErrors(target, collector, scenarios, cells));
   }
   const scenarioCount = perTarget.reduce(
     (sum, { scenarios }) => sum + scenarios.filter((scenario) => scenario.status !== 'not-run').length,

@@ -9,7 +9,7 @@ import type {
   TestStepResult,
 } from '@cucumber/messages';
 import type { Target } from '../catalog/types.ts';
-import { CHECK_MEDIA_TYPE, type CheckRecord } from '../verdict.ts';
+import { CHECK_MEDIA_TYPE, type CheckRecord, PLAN_MEDIA_TYPE, type PlannedCheck } from '../verdict.ts';
 
 /** The tag prefix naming the requirements a scenario covers: `@req:PTA-01`. */
 export const REQUIREMENT_TAG_PREFIX = '@req:';
@@ -50,6 +50,16 @@ export interface CollectedCheck extends CheckRecord {
   step: string;
 }
 
+/** A check step the scenario's plan record announced, and how far it got. */
+export interface CollectedPlannedCheck {
+  /** The step's keyword and text. */
+  step: string;
+  /** The requirements it would cover in this scenario. */
+  requirements: string[];
+  /** How the step ended: `passed` only if it ran its check through and the check passed. */
+  status: ScenarioStatus;
+}
+
 export interface CollectedScenario {
   /** The pickle id. */
   id: string;
@@ -70,7 +80,12 @@ export interface CollectedScenario {
   checks: CollectedCheck[];
   /** Check outcomes per requirement id. */
   outcomes: Record<string, { passed: number; failed: number }>;
-  /** Suite bugs seen in the scenario's messages (a malformed check record). */
+  /**
+   * Every check step the scenario had, from its plan record; absent when the stream has none (an
+   * older harness, another suite's steps).
+   */
+  plan?: CollectedPlannedCheck[];
+  /** Suite bugs seen in the scenario's messages (a malformed check or plan record). */
   problems: string[];
 }
 
@@ -79,6 +94,7 @@ interface AttemptState {
   attempt: number;
   sequence: number;
   results: Map<string, TestStepResult>;
+  /** Check and plan records, in the order attached. */
   attachments: Attachment[];
 }
 
@@ -133,23 +149,33 @@ function decodeBody(attachment: Attachment): string {
   return encoding === 'BASE64' ? Buffer.from(attachment.body, 'base64').toString('utf8') : attachment.body;
 }
 
-function parseCheck(body: string): CheckRecord | string {
+/** The record's fields, or what is wrong with it. */
+function parseObject(body: string): Record<string, unknown> | string {
   let value: unknown;
   try {
     value = JSON.parse(body);
   } catch (error) {
     return `not JSON (${error instanceof Error ? error.message : String(error)})`;
   }
-  if (typeof value !== 'object' || value === null) return 'not an object';
-  const record = value as Record<string, unknown>;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not an object';
+  return value as Record<string, unknown>;
+}
+
+function isRequirementList(value: unknown): value is string[] {
+  return (
+    Array.isArray(value) &&
+    value.length > 0 &&
+    value.every((id): id is string => typeof id === 'string' && id !== '')
+  );
+}
+
+const REQUIREMENTS_RULE = '"requirements" must be a non-empty array of requirement ids';
+
+function parseCheck(body: string): CheckRecord | string {
+  const record = parseObject(body);
+  if (typeof record === 'string') return record;
   const requirements = record.requirements;
-  if (
-    !Array.isArray(requirements) ||
-    requirements.length === 0 ||
-    !requirements.every((id): id is string => typeof id === 'string' && id !== '')
-  ) {
-    return '"requirements" must be a non-empty array of requirement ids';
-  }
+  if (!isRequirementList(requirements)) return REQUIREMENTS_RULE;
   if (record.outcome !== 'passed' && record.outcome !== 'failed') {
     return '"outcome" must be "passed" or "failed"';
   }
@@ -163,6 +189,54 @@ function parseCheck(body: string): CheckRecord | string {
   if (typeof record.actual === 'string') check.actual = record.actual;
   return check;
 }
+
+/** A plan record's checks, each naming one of the scenario's `stepCount` steps, or what is wrong. */
+function parsePlan(body: string, stepCount: number): PlannedCheck[] | string {
+  const record = parseObject(body);
+  if (typeof record === 'string') return record;
+  const checks = record.checks;
+  if (!Array.isArray(checks)) return '"checks" must be an array';
+  const planned: PlannedCheck[] = [];
+  for (const [index, value] of checks.entries()) {
+    const entry = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+    const { step, requirements } = entry;
+    if (typeof step !== 'number' || !Number.isInteger(step) || step < 0 || step >= stepCount) {
+      return `checks[${index}]: "step" must be the index of one of the scenario's ${stepCount} steps`;
+    }
+    if (!isRequirementList(requirements)) return `checks[${index}]: ${REQUIREMENTS_RULE}`;
+    planned.push({ step, requirements: [...requirements] });
+  }
+  return planned;
+}
+
+/**
+ * The scenario's planned checks, from its one plan record, each with how its step ended (`ran`: by
+ * the pickle's step index, undefined for a step with no test step); undefined without a plan
+ * record; what is wrong, as a suite bug.
+ */
+function plannedChecks(
+  records: readonly Attachment[],
+  ran: readonly (Omit<CollectedPlannedCheck, 'requirements'> | undefined)[],
+): CollectedPlannedCheck[] | string | undefined {
+  const [record, ...more] = records;
+  if (record === undefined) return undefined;
+  if (more.length > 0) return `${records.length} plan records, where a scenario has one`;
+  const parsed = parsePlan(decodeBody(record), ran.length);
+  if (typeof parsed === 'string') return `malformed plan record: ${parsed}`;
+  const planned: CollectedPlannedCheck[] = [];
+  for (const { step, requirements } of parsed) {
+    const how = ran[step];
+    if (how === undefined) return `the plan record names step ${step}, which has no test step`;
+    planned.push({ ...how, requirements });
+  }
+  return planned;
+}
+
+/** The records this harness attaches, by media type. */
+const RECORD_KINDS: Partial<Record<string, 'check' | 'plan'>> = {
+  [CHECK_MEDIA_TYPE]: 'check',
+  [PLAN_MEDIA_TYPE]: 'plan',
+};
 
 /**
  * Collects what one Cucumber run (one target) showed, from its message stream only — the way a
@@ -207,13 +281,14 @@ export class TargetCollector {
     }
     if (envelope.attachment !== undefined) {
       const attachment = envelope.attachment;
-      if (attachment.mediaType === CHECK_MEDIA_TYPE) {
+      const record = RECORD_KINDS[attachment.mediaType];
+      if (record !== undefined) {
         const state =
           attachment.testCaseStartedId === undefined
             ? undefined
             : this.#attempts.get(attachment.testCaseStartedId);
         if (state !== undefined) state.attachments.push(attachment);
-        else this.#errors.push('a check record was attached outside any scenario (ignored)');
+        else this.#errors.push(`a ${record} record was attached outside any scenario (ignored)`);
       }
     }
     if (envelope.parseError !== undefined) {
@@ -363,7 +438,19 @@ export class TargetCollector {
     }
     scenario.status = worst;
 
+    const ran = pickle.steps.map((pickleStep) => {
+      const testStep = testCase.testSteps.find((candidate) => candidate.pickleStepId === pickleStep.id);
+      if (testStep === undefined) return undefined;
+      return { step: stepTexts.get(testStep.id) ?? '', status: statusOf(state.results.get(testStep.id)) };
+    });
+    const plan = plannedChecks(
+      state.attachments.filter((attachment) => attachment.mediaType === PLAN_MEDIA_TYPE),
+      ran,
+    );
+    if (typeof plan === 'string') scenario.problems.push(plan);
+    else if (plan !== undefined) scenario.plan = plan;
     for (const attachment of state.attachments) {
+      if (attachment.mediaType !== CHECK_MEDIA_TYPE) continue;
       const step = attachment.testStepId === undefined ? '' : (stepTexts.get(attachment.testStepId) ?? '');
       const parsed = parseCheck(decodeBody(attachment));
       if (typeof parsed === 'string') {

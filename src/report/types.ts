@@ -2,10 +2,10 @@ import type { Platform } from '../fixtures/types.ts';
 
 /**
  * Verdict for one requirement on one client build:
- * - conforms: verified by at least one scenario, never failed or errored;
+ * - conforms: every scenario covering it reached and passed all its checks of it;
  * - nonconforming: a check of the requirement failed;
- * - blocked: every scenario covering it stopped before its check, on another requirement's failure
- *   or because the client did not let the flow proceed;
+ * - blocked: a scenario covering it stopped before it had run all its checks of it, on another
+ *   requirement's failure or because the client did not let the flow proceed;
  * - error: the harness or the environment failed (not the client's fault as far as we can tell);
  * - not-applicable: the catalog says the requirement does not apply to this platform/version;
  * - not-covered: applicable, but no scenario ran for it;

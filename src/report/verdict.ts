@@ -3,10 +3,15 @@ import type { Requirement, Target } from '../catalog/types.ts';
 import type { CollectedCheck, CollectedScenario } from './collect.ts';
 import type { RequirementResult, ScenarioResult, ScenarioVerdict } from './types.ts';
 
-/** The requirements a scenario speaks to: its `@req:` tags, then any other requirement its checks named. */
+/**
+ * The requirements a scenario speaks to: its `@req:` tags, then any other requirement its checks
+ * named or its plan record says they would name.
+ */
 export function scenarioRequirements(scenario: CollectedScenario): string[] {
   const ids = new Set(scenario.requirements);
-  for (const check of scenario.checks) for (const id of check.requirements) ids.add(id);
+  for (const check of [...scenario.checks, ...(scenario.plan ?? [])]) {
+    for (const id of check.requirements) ids.add(id);
+  }
   return [...ids];
 }
 
@@ -30,12 +35,25 @@ function stepAndMessage(step: string, message: string): string {
 }
 
 /**
+ * Whether the scenario went through every check of the requirement it had: it did not stop, or its
+ * plan record shows no check of the requirement it did not run through. A scenario that stopped
+ * without a plan record may have had one ahead, so it has not.
+ */
+function finishedChecking(scenario: CollectedScenario, requirement: string): boolean {
+  if (scenario.failure === undefined) return true;
+  if (scenario.plan === undefined) return false;
+  return scenario.plan.every(
+    (check) => check.status === 'passed' || !check.requirements.includes(requirement),
+  );
+}
+
+/**
  * What one scenario showed about one requirement:
  * - failed: a check of the requirement failed;
- * - passed: a check of it passed and none failed;
- * - blocked: never checked, and the scenario stopped on another requirement's nonconformance or on a
+ * - passed: a check of it passed, none failed, and the scenario ran every check of it it had;
+ * - blocked: not finished, and the scenario stopped on another requirement's nonconformance or on a
  *   ClientActionError;
- * - error: never checked, and the scenario stopped on anything else — or passed without checking a
+ * - error: not finished, and the scenario stopped on anything else — or passed without checking a
  *   requirement it is tagged with (a suite bug).
  */
 export function scenarioVerdict(scenario: CollectedScenario, requirement: string): ScenarioResult {
@@ -52,7 +70,7 @@ export function scenarioVerdict(scenario: CollectedScenario, requirement: string
   }
   const problem = scenario.problems[0];
   if (problem !== undefined) return result('error', undefined, `suite bug: ${problem}`);
-  if (checks.length > 0) return result('passed');
+  if (checks.length > 0 && finishedChecking(scenario, requirement)) return result('passed');
 
   const failure = scenario.failure;
   if (failure !== undefined) {
@@ -83,8 +101,10 @@ function byLocation(a: CollectedScenario, b: CollectedScenario): number {
 }
 
 /**
- * One requirement's status on one target, from every scenario of that target's run:
- * not-applicable (catalog) › not-covered › nonconforming › error › conforms › blocked.
+ * One requirement's status on one target, from every scenario of that target's run that covers it:
+ * not-applicable (catalog) › not-covered › nonconforming › error › blocked › conforms. It conforms
+ * only when each of those scenarios passed it. Error wins over blocked: the harness failed to judge
+ * a scenario, and the cell must say so (exit 2) whatever the others showed.
  * A scenario that speaks to a requirement that does not apply to the target is a suite bug: error.
  */
 export function requirementResult(
@@ -153,7 +173,9 @@ export function requirementResult(
   if (errored !== undefined) {
     return { ...base, status: 'error', scenarios: results, message: errored.message ?? 'a scenario errored' };
   }
-  if (first('passed') !== undefined) return { ...base, status: 'conforms', scenarios: results };
   const blocked = first('blocked');
-  return { ...base, status: 'blocked', scenarios: results, message: blocked?.message ?? 'blocked' };
+  if (blocked !== undefined) {
+    return { ...base, status: 'blocked', scenarios: results, message: blocked.message ?? 'blocked' };
+  }
+  return { ...base, status: 'conforms', scenarios: results };
 }

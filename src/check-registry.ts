@@ -1,0 +1,47 @@
+/**
+ * The check steps a suite defines, each with the requirements it can give evidence for, and the
+ * plan record of a scenario made from them: which of its steps are checks, and of what. The
+ * conformance suite keeps one registry (`steps/check.ts`); the report's tests' mini suite another.
+ */
+import { CucumberExpression, ParameterTypeRegistry } from '@cucumber/cucumber-expressions';
+import type { PlannedCheck, PlanRecord } from './verdict.ts';
+
+/**
+ * The requirements a check covers in a scenario: those of its own that the scenario's @req tags
+ * name, else all of them.
+ */
+export function coveredRequirements(declared: readonly string[], tagged: readonly string[]): string[] {
+  const named = declared.filter((id) => tagged.includes(id));
+  return named.length > 0 ? named : [...declared];
+}
+
+interface RegisteredCheck {
+  expression: CucumberExpression;
+  requirements: readonly string[];
+}
+
+export class CheckRegistry {
+  // Cucumber's built-in parameter types only: a check pattern using another one fails here, at load.
+  readonly #parameterTypes = new ParameterTypeRegistry();
+  readonly #checks: RegisteredCheck[] = [];
+
+  /** A check step's Cucumber expression and the requirements it can give evidence for. */
+  register(pattern: string, requirements: readonly string[]): void {
+    this.#checks.push({
+      expression: new CucumberExpression(pattern, this.#parameterTypes),
+      requirements: [...requirements],
+    });
+  }
+
+  /** The plan of a scenario with these steps (a pickle's, in order) and these @req tags. */
+  plan(steps: readonly { text: string }[], tagged: readonly string[]): PlanRecord {
+    const checks: PlannedCheck[] = [];
+    steps.forEach(({ text }, step) => {
+      const registered = this.#checks.find(({ expression }) => expression.match(text) !== null);
+      if (registered !== undefined) {
+        checks.push({ step, requirements: coveredRequirements(registered.requirements, tagged) });
+      }
+    });
+    return { checks };
+  }
+}
