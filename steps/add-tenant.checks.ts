@@ -16,7 +16,7 @@ async function addTenantWindow(world: ConformanceWorld): Promise<ClientView> {
 
 // The article names the window, not its exact title: a title that names it ("Zscaler Client
 // Connector - Add Tenant") is the Add Tenant window too.
-check('the Add Tenant window appears', ['AT-OPEN'], 'the Add Tenant window to open', async function () {
+check('the Add Tenant window appears', ['AT-OPEN#opens'], 'the Add Tenant window to open', async function () {
   const view = await this.settle((v) => v.window === 'add-tenant', 'the Add Tenant window');
   if (view.window !== 'add-tenant') unmet(`the client shows ${describeView(view)}`);
   if (!namesWindow(view.title, 'Add Tenant')) unmet(`the window is titled "${view.title}"`);
@@ -24,7 +24,12 @@ check('the Add Tenant window appears', ['AT-OPEN'], 'the Add Tenant window to op
 
 check(
   'the Add Tenant window asks for my username instead of listing partner tenants to select',
-  ['AT-USERNAME', 'AT-MAC-NO-SELECT', 'PRE-LEGACY'],
+  [
+    'AT-USERNAME#asks-username',
+    'AT-MAC-NO-SELECT#asks-username',
+    'AT-MAC-NO-SELECT#never-lists',
+    'PRE-LEGACY#domains-ignored',
+  ],
   'the Add Tenant window to ask for the partner username and list no partner tenant to select',
   async function () {
     const view = await addTenantWindow(this);
@@ -35,7 +40,7 @@ check(
 
 check(
   'the Add Tenant window offers the partner tenants {string} to select',
-  ['AT-SELECT', 'PRE-DOMAIN'],
+  ['AT-SELECT#lists-tenants', 'PRE-DOMAIN#only-listed-offered'],
   (tenants) => `the Add Tenant window to offer exactly the partner tenants ${tenants} to select`,
   async function (tenants: string) {
     const view = await addTenantWindow(this);
@@ -48,7 +53,7 @@ check(
 // client offer Connect only then (a disabled control is not offered, docs/ui-contract.md).
 check(
   'the Add Tenant window offers Connect',
-  ['AT-SELECT'],
+  ['AT-SELECT#connect'],
   'a Connect button in the Add Tenant window once a partner tenant is selected',
   async function () {
     const view = await addTenantWindow(this);
@@ -60,7 +65,7 @@ check(
 // not happening, not a precondition missing.
 check(
   'the Add Tenant window asks for my username for the partner tenant',
-  ['AT-SELECT'],
+  ['AT-SELECT#username-after-connect'],
   'the Add Tenant window to ask for the partner username after Connect',
   async function () {
     const view = await this.settle(
@@ -76,7 +81,7 @@ check(
 // offer Submit only then.
 check(
   'the Add Tenant window offers Submit',
-  ['AT-USERNAME', 'AT-SELECT'],
+  ['AT-USERNAME#submit', 'AT-SELECT#submit', 'AT-MAC-NO-SELECT#submit'],
   'a Submit button in the Add Tenant window once the username is entered',
   async function () {
     const view = await addTenantWindow(this);
@@ -86,7 +91,7 @@ check(
 
 check(
   'the client shows error 42035 and opens no identity provider page',
-  ['PRE-DOMAIN'],
+  ['PRE-DOMAIN#other-domain-refused', 'PRE-DOMAIN#before-idp'],
   'error 42035 (domain mismatch) and no identity provider page',
   async function () {
     const view = await this.settle(

@@ -9,7 +9,13 @@
  * whatever the scenario's tags (docs/architecture.md, "Whose fault is it?").
  */
 import { Then } from '@cucumber/cucumber';
-import { CheckRegistry, coveredRequirements } from '../src/check-registry.ts';
+import {
+  CheckRegistry,
+  type ClauseRef,
+  coveredRequirements,
+  type RegisteredCheck,
+  requirementsOf,
+} from '../src/check-registry.ts';
 import {
   CHECK_MEDIA_TYPE,
   type CheckRecord,
@@ -62,12 +68,22 @@ function nonconformance(
   );
 }
 
+/** The suite's checks, for the clause audit (src/spec/clause-audit.ts). */
+export function registeredChecks(): readonly RegisteredCheck[] {
+  return registry.checks();
+}
+
+/**
+ * A check step: `verifies` names the requirement clauses it verifies (`ID#clause`), and so the
+ * requirements it can give evidence for.
+ */
 export function check(
   pattern: string,
-  requirements: readonly string[],
+  verifies: readonly ClauseRef[],
   expectation: Expectation,
   body: CheckBody,
 ): void {
+  const requirements = requirementsOf(verifies);
   const step = async function (this: ConformanceWorld, ...args: string[]) {
     const expected = typeof expectation === 'string' ? expectation : expectation(...args);
     const covered = coveredRequirements(requirements, this.requirements);
@@ -82,7 +98,7 @@ export function check(
   };
   // Cucumber matches a step's parameters against the function's declared arity.
   Object.defineProperty(step, 'length', { value: body.length });
-  registry.register(pattern, requirements);
+  registry.register(pattern, verifies);
   Then(pattern, step);
 }
 

@@ -22,7 +22,7 @@ export async function privateAccessWindow(world: ConformanceWorld): Promise<Clie
 
 check(
   'the Private Access window appears',
-  ['PA-OPEN'],
+  ['PA-OPEN#opens'],
   'the Private Access window to open',
   async function () {
     const view = await this.settle((v) => v.window === 'private-access', 'the Private Access window');
@@ -33,7 +33,7 @@ check(
 
 check(
   "the Private Access window lists my organisation's tenant {string} with ZPA on",
-  ['PA-OPEN'],
+  ['PA-OPEN#lists-main'],
   (tenant) => `the Private Access window to list the organisation's tenant "${tenant}" with ZPA on`,
   async function (tenant: string) {
     const view = await this.settle((v) => v.window === 'private-access', 'the Private Access window');
@@ -46,7 +46,7 @@ check(
 
 check(
   'the Private Access window shows the Add Partner Tenant link',
-  ['PRE-ORG', 'PRE-PROFILE', 'PRE-LEGACY'],
+  ['PRE-ORG#link-when-allowed', 'PRE-PROFILE#profile-allows', 'PRE-LEGACY#own-deny-ignored'],
   'the Add Partner Tenant link in the Private Access window',
   async function () {
     const view = await privateAccessWindow(this);
@@ -56,7 +56,7 @@ check(
 
 check(
   'the Private Access window does not show the Add Partner Tenant link',
-  ['PRE-ORG', 'PRE-PROFILE', 'PRE-LEGACY'],
+  ['PRE-ORG#no-link-when-not', 'PRE-PROFILE#profile-refuses', 'PRE-LEGACY#own-allow-ignored'],
   'no Add Partner Tenant link in the Private Access window',
   async function () {
     const view = await privateAccessWindow(this);
@@ -66,7 +66,7 @@ check(
 
 check(
   'the Private Access window shows only the Add Partner Tenant link and information about the partner tenant',
-  ['PA-ZIA-ONLY'],
+  ['PA-ZIA-ONLY#no-own-tenant', 'PA-ZIA-ONLY#only-link', 'PA-ZIA-ONLY#partner-info'],
   'only the Add Partner Tenant link and information about the partner tenant',
   async function () {
     const view = await privateAccessWindow(this);
@@ -94,7 +94,7 @@ async function listedPartner(world: ConformanceWorld, tenant: string): Promise<T
 // Which tenant has ZPA on right after the login is EX-PARTNER-OFF-MAIN's business, not this check's.
 check(
   'the Private Access window lists the partner tenant {string}',
-  ['PRE-PARTNER-SPECIFIC'],
+  ['PRE-PARTNER-SPECIFIC#admits-listed'],
   (tenant) => `the partner tenant "${tenant}" to be added to the Private Access window`,
   async function (tenant: string) {
     await listedPartner(this, tenant);
@@ -103,7 +103,7 @@ check(
 
 check(
   'the Private Access window lists the partner tenant {string} with ZPA on',
-  ['PRE-ZIA'],
+  ['PRE-ZIA#can-add', 'PRE-ZIA#zpa-on'],
   (tenant) => `the partner tenant "${tenant}" to be added to the Private Access window with ZPA on`,
   async function (tenant: string) {
     const partner = await listedPartner(this, tenant);
@@ -113,7 +113,7 @@ check(
 
 check(
   'the partner tenant {string} is still listed',
-  ['PERSIST', 'PERSIST-RESTART'],
+  ['PERSIST#close-reopen', 'PERSIST-RESTART#restart'],
   (tenant) => `the partner tenant "${tenant}" to remain in the Private Access window`,
   async function (tenant: string) {
     const view = await privateAccessWindow(this);
@@ -125,7 +125,14 @@ check(
 
 check(
   'the partner tenant {string} is not listed and ZPA is still on for my organisation',
-  ['PRE-PARTNER', 'PRE-PARTNER-SPECIFIC', 'PRE-DOMAIN', 'FAIL-NO-CHANGE'],
+  [
+    'PRE-PARTNER#nothing-added',
+    'PRE-PARTNER#main-stays-on',
+    'PRE-PARTNER-SPECIFIC#refuses-others',
+    'PRE-DOMAIN#other-domain-refused',
+    'FAIL-NO-CHANGE#nothing-added',
+    'FAIL-NO-CHANGE#main-unchanged',
+  ],
   (tenant) => `no partner tenant "${tenant}" and ZPA still on for the organisation's tenant`,
   async function (tenant: string) {
     const view = await privateAccessWindow(this);
@@ -141,7 +148,7 @@ check(
 
 check(
   'the client shows an error',
-  ['PRE-PARTNER', 'PRE-PARTNER-SPECIFIC', 'FAIL-NO-CHANGE'],
+  ['PRE-PARTNER#error-shown', 'PRE-PARTNER-SPECIFIC#refuses-others', 'FAIL-NO-CHANGE#error-shown'],
   'a visible error in the client',
   async function () {
     const view = await this.settle((v) => Boolean(v.error), 'an error in the client');

@@ -5,7 +5,7 @@ import { notPartnerSignIn, shows } from './observations.ts';
 
 check(
   'the identity provider page for the partner organisation {string} appears',
-  ['IDP-PARTNER'],
+  ['IDP-PARTNER#partner-page', 'IDP-PARTNER#not-own'],
   (organisation) => `the identity provider page of ${organisation} after Submit`,
   async function (organisation: string) {
     const page = await this.signInPage();
@@ -17,7 +17,7 @@ check(
 
 check(
   'the identity provider page shows {string}',
-  ['FAIL-NO-CHANGE'],
+  ['FAIL-NO-CHANGE#wrong-password-page'],
   (text) => `the identity provider page to stay open with "${text}"`,
   async function (text: string) {
     const page = await this.signInPage();
@@ -31,7 +31,7 @@ check(
 
 check(
   "the Private Access window reappears and displays both my organisation's tenant {string} and the partner tenant {string}",
-  ['IDP-RETURN'],
+  ['IDP-RETURN#reappears', 'IDP-RETURN#both-listed'],
   (main, partner) => `the Private Access window to reappear with "${main}" and "${partner}"`,
   async function (main: string, partner: string) {
     const view = await this.settle(

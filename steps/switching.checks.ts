@@ -17,7 +17,7 @@ function expectZpa(view: ClientView, on: TenantView, off: TenantView): void {
 
 check(
   'ZPA access to my organisation is turned off and the partner tenant {string} is on',
-  ['EX-PARTNER-OFF-MAIN'],
+  ['EX-PARTNER-OFF-MAIN#main-off', 'EX-PARTNER-OFF-MAIN#partner-on', 'EX-PARTNER-OFF-MAIN#automatic'],
   (partner) => `ZPA off for the organisation's tenant and on for "${partner}" right after the partner login`,
   async function (partner: string) {
     const view = await privateAccessWindow(this);
@@ -27,7 +27,7 @@ check(
 
 check(
   'ZPA is on for the main tenant and off for the partner tenant {string}',
-  ['EX-MAIN-ON'],
+  ['EX-MAIN-ON#main-on', 'EX-MAIN-ON#partner-off'],
   (partner) => `ZPA on for the main tenant and off for "${partner}" after Turn On for the main tenant`,
   async function (partner: string) {
     const view = await privateAccessWindow(this);
@@ -37,7 +37,7 @@ check(
 
 check(
   'ZPA is on for the partner tenant {string} and off for the main tenant',
-  ['EX-PARTNER-ON'],
+  ['EX-PARTNER-ON#partner-on', 'EX-PARTNER-ON#main-off'],
   (partner) => `ZPA on for "${partner}" and off for the main tenant after Turn On for the partner tenant`,
   async function (partner: string) {
     const view = await privateAccessWindow(this);
@@ -47,7 +47,7 @@ check(
 
 check(
   'at no moment was ZPA on for more than one tenant',
-  ['EX-ONE-ACTIVE'],
+  ['EX-ONE-ACTIVE#window', 'EX-ONE-ACTIVE#tunnels', 'EX-ONE-ACTIVE#off-before-on'],
   expected.oneTunnel,
   async function () {
     const several = severalOnInWindow(await this.view());

@@ -121,7 +121,7 @@ describe('run --bundle and verify', () => {
     assert.equal(code, 0, stdout);
     assert.match(stdout, /✓ signature: valid, by the key given with --public-key \(SHA256:/);
     assert.match(stdout, /✓ files: all \d+ match their SHA-256 in the manifest/);
-    assert.match(stdout, /✓ suite: .* 0\.1\.0, digest [0-9a-f]{12}… is that version's published digest/);
+    assert.match(stdout, /✓ suite: .* 0\.2\.0, digest [0-9a-f]{12}… is that version's published digest/);
     assert.match(stdout, /· product: Acme Client Connector 4\.7\.0\.61, build 4\.7\.0\.61-win-x64/);
     assert.match(stdout, /result: the bundle verifies \(exit 0\)\n$/);
   });

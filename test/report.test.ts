@@ -298,6 +298,7 @@ function requirement(id: string, appliesTo: Applicability[] = EVERYWHERE): Requi
     level: 'documented',
     appliesTo,
     behaviour: `${id} behaviour`,
+    clauses: [{ id: 'whole', says: `${id} behaviour` }],
     source: { document: 'seed/adding-a-partner-tenant.txt', quote: 'quote' },
   };
 }

@@ -11,3 +11,5 @@ Feature: macOS offers only the username form
     When I open Zscaler Client Connector and click Private Access
     And I click Add Partner Tenant
     Then the Add Tenant window asks for my username instead of listing partner tenants to select
+    When I enter "amelia@globex.example" as my username for the partner tenant
+    Then the Add Tenant window offers Submit

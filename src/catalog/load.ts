@@ -41,6 +41,15 @@ export async function loadCatalog(file = DEFAULT_CATALOG): Promise<Requirement[]
       throw new CatalogError(`${shown}: ${index}.id "${requirement.id}" appears twice`);
     }
     seen.add(requirement.id);
+    const clauses = new Set<string>();
+    for (const [at, clause] of requirement.clauses.entries()) {
+      if (clauses.has(clause.id)) {
+        throw new CatalogError(
+          `${shown}: ${index}.clauses.${at}.id "${clause.id}" appears twice in ${requirement.id}`,
+        );
+      }
+      clauses.add(clause.id);
+    }
   }
   return data;
 }

@@ -19,12 +19,24 @@ export interface Requirement {
   appliesTo: Applicability[];
   /** The behaviour a conforming client shows, stated as a checkable sentence. */
   behaviour: string;
+  /** The behaviour in the parts a check verifies; each is named by checks as `ID#clause`. */
+  clauses: Clause[];
   source: {
     /** `seed/adding-a-partner-tenant.txt` or the URL of a related vendor page. */
     document: string;
     /** The exact sentence(s) of the document the requirement rests on. */
     quote: string;
   };
+}
+
+/** One checkable part of a requirement's behaviour. */
+export interface Clause {
+  /** Unique within the requirement, e.g. "zpa-on". */
+  id: string;
+  /** The clause, as a sentence. */
+  says: string;
+  /** Where the checks read the clause more precisely than its sentence, and why. */
+  reading?: string;
 }
 
 /** One client build on one platform: the unit a run certifies. */

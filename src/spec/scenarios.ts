@@ -9,7 +9,11 @@ export interface SpecScenario {
   name: string;
   /** Feature file, relative to the features folder's parent. */
   uri: string;
+  /** `uri:LINE` of the scenario, or of its Examples row. */
+  location: string;
   tags: string[];
+  /** Its steps' texts, in order (without keywords). */
+  steps: string[];
 }
 
 export async function loadScenarios(featuresDir: string): Promise<SpecScenario[]> {
@@ -28,18 +32,30 @@ export async function loadScenarios(featuresDir: string): Promise<SpecScenario[]
       SourceMediaType.TEXT_X_CUCUMBER_GHERKIN_PLAIN,
       {
         includeSource: false,
-        includeGherkinDocument: false,
+        includeGherkinDocument: true,
         includePickles: true,
         newId: IdGenerator.incrementing(),
       },
     );
+    const lines = new Map<string, number>();
     for (const envelope of envelopes) {
       if (envelope.parseError) throw new Error(`${uri}: ${envelope.parseError.message}`);
+      for (const child of envelope.gherkinDocument?.feature?.children ?? []) {
+        const scenario = child.scenario;
+        if (!scenario) continue;
+        lines.set(scenario.id, scenario.location.line);
+        for (const examples of scenario.examples) {
+          for (const row of examples.tableBody) lines.set(row.id, row.location.line);
+        }
+      }
       if (envelope.pickle) {
+        const { pickle } = envelope;
         scenarios.push({
-          name: envelope.pickle.name,
+          name: pickle.name,
           uri,
-          tags: envelope.pickle.tags.map((tag) => tag.name),
+          location: `${uri}:${lines.get(pickle.astNodeIds.at(-1) ?? '') ?? 0}`,
+          tags: pickle.tags.map((tag) => tag.name),
+          steps: pickle.steps.map((step) => step.text),
         });
       }
     }
