@@ -161,6 +161,21 @@ describe('the faults of issue 9, each on its requirement', () => {
     }
   });
 
+  test('a client that skips the username step: AT-SELECT, and what the flow had still to check is not conforms', async () => {
+    const report = await reportWith('selection-skips-username');
+    assert.equal(report.run.exitCode, 1);
+    for (const cell of await cells('selection-skips-username', 'AT-SELECT')) {
+      if (cell.status === 'not-applicable') continue;
+      assert.equal(cell.status, 'nonconforming');
+    }
+    // PRE-DOMAIN's scenario passed its first PRE-DOMAIN check, then could not enter the username.
+    const domain = (await cells('selection-skips-username', 'PRE-DOMAIN')).filter(
+      (c) => c.status !== 'not-applicable',
+    );
+    assert.ok(domain.length > 0);
+    for (const cell of domain) assert.equal(cell.status, 'blocked', cell.message);
+  });
+
   test('two tunnels while a Given arranges the state: EX-ONE-ACTIVE at that step, not blocked', async () => {
     for (const cell of await cells('turn-off-keeps-tunnel', 'EX-ONE-ACTIVE')) {
       assert.equal(cell.status, 'nonconforming');
