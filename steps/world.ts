@@ -39,6 +39,9 @@ export interface RunParameters {
   actionTimeoutMs?: number;
 }
 
+/** How long the client may take to open its authentication window after Submit (a partner lookup first). */
+const SIGN_IN_WINDOW_TIMEOUT_MS = 5_000;
+
 export class ConformanceWorld extends World<RunParameters> {
   /** Requirement ids this scenario covers (its @req: tags). */
   requirements: string[] = [];
@@ -158,6 +161,7 @@ export class ConformanceWorld extends World<RunParameters> {
     const view = await this.settle(
       (v) => v.window === 'authentication' || Boolean(v.error),
       'the authentication window (or an error) after Submit',
+      SIGN_IN_WINDOW_TIMEOUT_MS,
     );
     if (view.window !== 'authentication' || !view.authorizationUrl) return undefined;
     const url = view.authorizationUrl;
