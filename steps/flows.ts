@@ -66,9 +66,10 @@ export async function ensureOnly(
   const start = await world.view();
   const target = start.tenants.find(wanted);
   if (!target) throw new ClientActionError(`no such tenant listed; ${describeView(start)}`);
-  // Turn the others off first, so that a client's own switching logic is not exercised here.
+  // Turn the others off first where the client offers Turn Off (the related page documents it), so
+  // that its own switching logic is not exercised here; where it does not, Turn On must switch.
   for (const other of start.tenants) {
-    if (other.zpa !== 'on' || wanted(other)) continue;
+    if (other.zpa !== 'on' || wanted(other) || !other.controls.includes('Turn Off')) continue;
     await world.click('Turn Off', other.name);
     const view = await watched(world, start);
     if (view.tenants.find((t) => t.name === other.name)?.zpa !== 'off') {
