@@ -1,9 +1,6 @@
 import { After, AfterStep, Before, setDefaultTimeout } from '@cucumber/cucumber';
-import { loadCatalog } from '../src/catalog/load.ts';
-import type { Requirement } from '../src/catalog/types.ts';
 import { isRemote, parseClientSpec } from '../src/drivers/index.ts';
 import { ScenarioEvidence, slug } from '../src/report/evidence.ts';
-import { DEFAULT_OPTIONS } from '../src/runner/options.ts';
 import { ensureSimulatedWorld } from '../src/runner/worker-resources.ts';
 import { PLAN_MEDIA_TYPE } from '../src/verdict.ts';
 import { checkPlan } from './check.ts';
@@ -15,8 +12,6 @@ setDefaultTimeout(30_000);
 
 export const REQUIREMENT_TAG = '@req:';
 
-let catalog: Promise<Requirement[]> | undefined;
-
 Before(async function (this: ConformanceWorld, { pickle }) {
   this.evidence = new ScenarioEvidence(
     this.parameters.evidence,
@@ -27,8 +22,6 @@ Before(async function (this: ConformanceWorld, { pickle }) {
     .map((tag) => tag.name)
     .filter((name) => name.startsWith(REQUIREMENT_TAG))
     .map((name) => name.slice(REQUIREMENT_TAG.length));
-  catalog ??= loadCatalog(DEFAULT_OPTIONS.catalogFile);
-  this.catalog = await catalog;
   this.attach(JSON.stringify(checkPlan(pickle.steps, this.requirements)), PLAN_MEDIA_TYPE);
   const remote = isRemote(parseClientSpec(this.parameters.client));
   const env = await ensureSimulatedWorld(this.parameters.fixturesDir, remote ? 'http' : 'in-process');

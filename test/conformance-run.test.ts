@@ -97,6 +97,7 @@ test('a worker that cannot run its target reports why, and the next target still
     target: { platform: 'windows', clientVersion },
     tags: '@req:PA-OPEN and @platform:windows',
     reportDir: reportTo,
+    applicable: ['PA-OPEN'],
   });
   // The first target's report folder would have to go below a file.
   const jobs = [job(blocked, '4.7'), job(reportDir, '4.6')];

@@ -8,7 +8,7 @@ import { DEFECTS } from '../../client/core/defects.ts';
 import { BrowserUnavailableError, findChromium } from '../browser/chromium.ts';
 import { BUNDLE_FILE_NAME } from '../bundle/manifest.ts';
 import { type BundleOutcome, type PreparedBundle, prepareBundle, writeBundle } from '../bundle/write.ts';
-import { targetLabel } from '../catalog/applicability.ts';
+import { applies, targetLabel } from '../catalog/applicability.ts';
 import { loadCatalog } from '../catalog/load.ts';
 import type { Requirement, Target } from '../catalog/types.ts';
 import { findLocalImage } from '../drivers/client-container.ts';
@@ -78,7 +78,7 @@ export async function runConformance(partial: Partial<RunOptions> = {}): Promise
     await loadFixtures(options.fixturesDir);
     gate = await loadGateInputs(options, catalog, options.targets);
     if (options.bundle !== undefined) bundle = await prepareBundle(options.bundle);
-    jobs = await targetJobs(options, reportDir, previous);
+    jobs = await targetJobs(options, reportDir, previous, catalog);
   } catch (error) {
     return reportStartupFailure(options, error as Error, catalog);
   }
@@ -175,6 +175,7 @@ async function targetJobs(
   options: RunOptions,
   reportDir: string,
   previous: ConformanceReport | undefined,
+  catalog: readonly Requirement[],
 ): Promise<TargetJob[]> {
   const versionTags = await findVersionTags(path.join(PROJECT_ROOT, 'features'));
   const {
@@ -189,7 +190,8 @@ async function targetJobs(
   const jobs: TargetJob[] = targets.map((target) => {
     const targetTags = targetTagExpression(target, versionTags);
     const tags = options.tags ? `(${options.tags}) and (${targetTags})` : targetTags;
-    return { options: targetOptions, target, tags, reportDir };
+    const applicable = catalog.filter((requirement) => applies(requirement, target)).map((r) => r.id);
+    return { options: targetOptions, target, tags, reportDir, applicable };
   });
   const rerun =
     previous === undefined || rerunFailed === undefined ? undefined : { report: previous, file: rerunFailed };

@@ -17,8 +17,10 @@ import {
 import type { Envelope } from '@cucumber/messages';
 import { targetLabel } from '../catalog/applicability.ts';
 import type { Target } from '../catalog/types.ts';
+import { isRemote, parseClientSpec } from '../drivers/index.ts';
 import { targetFolder } from '../report/layout.ts';
 import { PROJECT_ROOT, type RunOptions, resolvedAgentAndEvidence, SUITE_NAME } from './options.ts';
+import { ensureSimulatedWorld } from './worker-resources.ts';
 
 /** What a target run needs of the run's options: JSON, so that it can cross to a worker process. */
 export type TargetRunOptions = Omit<RunOptions, 'onProgress' | 'targets' | 'catalogFile'>;
@@ -30,6 +32,8 @@ export interface TargetJob {
   tags: string;
   /** The run's report folder; the target writes below targets/. */
   reportDir: string;
+  /** The catalog's requirements that apply to the target, by id. */
+  applicable: string[];
   /**
    * Only these scenarios ("features/x.feature:LINE", an Examples row's own line for an outline row),
    * for --shard and --rerun-failed; all the tags select when absent.
@@ -67,6 +71,12 @@ export async function runTarget(job: TargetJob, onMessage: (envelope: Envelope) 
   const outDir = targetReportDir(job.reportDir, job.target, job.repetition);
   await mkdir(outDir, { recursive: true });
   const environment = runEnvironment();
+  // The simulated world starts (its keys are made) while Cucumber loads; the first scenario's Before
+  // hook gets the same world, or its failure.
+  ensureSimulatedWorld(
+    path.resolve(job.options.fixturesDir),
+    isRemote(parseClientSpec(job.options.client)) ? 'http' : 'in-process',
+  ).catch(() => undefined);
   const runConfiguration = await targetConfiguration(job, outDir, environment);
   const result = await runCucumber(
     supportLibrary ? { ...runConfiguration, support: supportLibrary } : runConfiguration,
@@ -117,6 +127,7 @@ async function targetConfiguration(
         worldParameters: {
           platform: target.platform,
           clientVersion: target.clientVersion,
+          applicable: job.applicable,
           client: options.client,
           ...resolvedAgentAndEvidence(options),
           reportDir: outDir,
