@@ -120,8 +120,9 @@ export function violated(
 
 /**
  * A step saw the client break `requirement` but reached what it was doing (a tunnel overlap while the
- * end state is right): the failed check is recorded now, the scenario goes on to check what it is
- * about, and fails at its end (steps/hooks.ts). One defect is not spread over unrelated requirements.
+ * end state is right), or an invariant saw it after a step (steps/invariants.ts): the failed check is
+ * recorded now, once per requirement and scenario, the scenario goes on to check what it is about,
+ * and fails at its end (steps/hooks.ts). One defect is not spread over unrelated requirements.
  */
 export function noteViolation(
   world: ConformanceWorld,
@@ -129,7 +130,8 @@ export function noteViolation(
   expectation: string,
   actual: string,
 ): void {
-  if (!world.appliesHere(requirement)) return;
+  if (!world.appliesHere(requirement) || world.noted.some((n) => n.requirements.includes(requirement)))
+    return;
   recordCheck(world, [requirement], 'failed', expectation, actual);
   world.noted.push(nonconformance([requirement], expectation, actual));
 }

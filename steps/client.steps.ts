@@ -59,7 +59,7 @@ When('I close the authentication window', async function (this: ConformanceWorld
 });
 
 When('I restart Zscaler Client Connector', async function (this: ConformanceWorld) {
-  await this.driver.restart();
+  await this.restart();
 });
 
 When(

@@ -8,8 +8,9 @@
 import { describeView } from '../src/drivers/describe.ts';
 import type { ClientView, TenantView } from '../src/drivers/types.ts';
 import { ClientActionError } from '../src/verdict.ts';
-import { noteViolation, violated } from './check.ts';
-import { expected, severalOnInWindow, shows, tenantsGone, tunnelOverlap } from './observations.ts';
+import { violated } from './check.ts';
+import { noteOverlaps } from './invariants.ts';
+import { expected, severalOnInWindow, shows, tenantsGone } from './observations.ts';
 import type { ConformanceWorld } from './world.ts';
 
 export async function addPartnerTenant(
@@ -117,12 +118,4 @@ async function watched(world: ConformanceWorld, start: ClientView): Promise<Clie
   if (several) violated(world, 'EX-ONE-ACTIVE', expected.oneTunnel, several);
   noteOverlaps(world);
   return view;
-}
-
-/** A tunnel overlap at the policy API since the last one noted, as EX-ONE-ACTIVE's failed check. */
-function noteOverlaps(world: ConformanceWorld): void {
-  const overlap = tunnelOverlap(world, world.overlapsNotedUpTo);
-  if (!overlap) return;
-  noteViolation(world, 'EX-ONE-ACTIVE', expected.oneTunnel, overlap.actual);
-  world.overlapsNotedUpTo = world.tunnelLog().at(-1)?.seq ?? overlap.seq;
 }

@@ -4,6 +4,7 @@ import { ScenarioEvidence, slug } from '../src/report/evidence.ts';
 import { ensureSimulatedWorld } from '../src/runner/worker-resources.ts';
 import { PLAN_MEDIA_TYPE } from '../src/verdict.ts';
 import { checkPlan } from './check.ts';
+import { watchInvariants } from './invariants.ts';
 import type { ConformanceWorld } from './world.ts';
 
 // Each wait inside a step has its own, shorter timeout that says what was awaited; this one only
@@ -28,7 +29,8 @@ Before(async function (this: ConformanceWorld, { pickle }) {
   env.resetPolicy();
 });
 
-AfterStep(async function (this: ConformanceWorld, { pickleStep }) {
+AfterStep(async function (this: ConformanceWorld, { pickleStep, result }) {
+  if (this.running && result.status === 'PASSED') watchInvariants(this);
   if (!this.evidence?.enabled) return;
   await this.evidence.afterStep(pickleStep.text, await this.screenshot(), (data, mediaType) =>
     this.attach(data, mediaType),

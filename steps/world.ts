@@ -12,6 +12,7 @@ import type { EvidenceMode, ScenarioEvidence } from '../src/report/evidence.ts';
 import { type ScenarioBrowser, scenarioBrowser, simulatedWorld } from '../src/runner/worker-resources.ts';
 import { ClientActionError, type Nonconformance } from '../src/verdict.ts';
 import { violated } from './check.ts';
+import { InvariantWatch } from './invariants.ts';
 import { expected, notPartnerSignIn, shows } from './observations.ts';
 import { remoteDriverOptions } from './remote-client.ts';
 
@@ -57,8 +58,8 @@ export class ConformanceWorld extends World<RunParameters> {
   partnerUsername: string | undefined;
   /** Violations a step saw and noted without stopping (steps/check.ts `noteViolation`). */
   readonly noted: Nonconformance[] = [];
-  /** The policy API's tunnel change up to which overlaps were noted. */
-  overlapsNotedUpTo = 0;
+  /** What the invariants watch: the views the steps saw, the tenants listed so far. */
+  readonly watch = new InvariantWatch();
 
   constructor(options: IWorldOptions<RunParameters>) {
     super(options);
@@ -110,8 +111,25 @@ export class ConformanceWorld extends World<RunParameters> {
     });
   }
 
-  view(): Promise<ClientView> {
-    return this.driver.view();
+  /** What the client shows now; every view a step reads is also watched (steps/invariants.ts). */
+  async view(): Promise<ClientView> {
+    return this.#seen(await this.driver.view());
+  }
+
+  /** Whether a client is running (the enrolment step started one). */
+  get running(): boolean {
+    return this.session !== undefined;
+  }
+
+  /** Quit and start the client again, keeping its data. */
+  async restart(): Promise<void> {
+    await this.driver.restart();
+    this.watch.restarted();
+  }
+
+  #seen(view: ClientView): ClientView {
+    this.watch.saw(view);
+    return view;
   }
 
   /** Click a control the open window must offer; ClientActionError (blocked) when it does not. */
@@ -214,10 +232,10 @@ export class ConformanceWorld extends World<RunParameters> {
     timeoutMs = 3_000,
   ): Promise<ClientView> {
     try {
-      return await this.driver.waitForView(predicate, { description, timeoutMs });
+      return this.#seen(await this.driver.waitForView(predicate, { description, timeoutMs }));
     } catch (error) {
       if (!(error instanceof ViewNotShown)) throw error;
-      return error.view ?? this.driver.view();
+      return error.view ? this.#seen(error.view) : this.view();
     }
   }
 

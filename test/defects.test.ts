@@ -56,7 +56,7 @@ const MISBEHAVING_AT: Record<string, readonly DefectName[]> = {
   'I enter {string} as my username for the partner tenant': ['selection-skips-username'],
   'I select the partner tenant {string}': ['partner-domain-not-enforced'],
   'I close the authentication window': ['main-off-after-failed-sign-in'],
-  'I restart Zscaler Client Connector': ['partner-not-saved'],
+  'I restart Zscaler Client Connector': ['partner-not-saved', 'restart-reconnects-main'],
   'I add the partner tenant {string} as {string}': [
     'zia-only-refuses-partner-login',
     'zia-only-partner-zpa-off',
@@ -186,6 +186,30 @@ describe('the faults of issue 9, each on its requirement', () => {
     assert.deepEqual(
       report.results.filter((r) => r.status === 'blocked'),
       [],
+    );
+  });
+});
+
+describe('invariants watched in every scenario (issue 10)', () => {
+  test('two tunnels after a restart: EX-ONE-ACTIVE at the restart, though no EX-ONE-ACTIVE scenario restarts', async () => {
+    const report = await reportWith('restart-reconnects-main');
+    const cells = report.results.filter((r) => r.requirement === 'EX-ONE-ACTIVE');
+    for (const cell of cells) {
+      assert.equal(cell.status, 'nonconforming');
+      const failed = cell.scenarios.filter((scenario) => scenario.verdict === 'failed');
+      assert.deepEqual(
+        failed.map((scenario) => [scenario.location, scenario.step]),
+        [[failed[0]?.location, 'When I restart Zscaler Client Connector']],
+      );
+      assert.match(failed[0]?.location ?? '', /^features\/shared\/persistence\.feature:/);
+      assert.match(
+        cell.message ?? '',
+        /^actual: the client asked for tunnel tenant-acme on while tenant-acme and tenant-globex were on/,
+      );
+    }
+    // The restart scenario's own requirement still conforms: one defect, one red cell per target.
+    assert.ok(
+      report.results.filter((r) => r.requirement === 'PERSIST-RESTART').every((r) => r.status === 'conforms'),
     );
   });
 });

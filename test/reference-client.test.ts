@@ -877,6 +877,14 @@ const defectChecks: Record<DefectName, () => Promise<void>> = {
     await click(session.client, 'Turn On', 'Acme Corp');
     assert.equal(session.api.mostTunnelsOnAtOnce, 2);
   },
+  'restart-reconnects-main': async () => {
+    const session = await startSession({ defect: 'restart-reconnects-main' });
+    await addGlobex(session);
+    const client = await session.restart();
+    await click(client, 'Private Access');
+    assert.deepEqual(tenantStates(client.view()), ['Acme Corp: on', 'Globex Corporation: on']);
+    assert.equal(session.api.mostTunnelsOnAtOnce, 2);
+  },
   'partner-forgotten-on-close': async () => {
     const session = await startSession({ defect: 'partner-forgotten-on-close' });
     await addGlobex(session);

@@ -218,6 +218,12 @@ const DEFECT_LIST = [
       "Turn Off shows the tenant's ZPA off but never asks the service to take its tunnel down, so the next Turn On leaves two tunnels up (seen while a Given arranges which tenant is on).",
   },
   {
+    name: 'restart-reconnects-main',
+    requirement: 'EX-ONE-ACTIVE',
+    description:
+      "On a restart, brings the organisation's tunnel up again as at enrolment, without taking the partner's down, so two tunnels are on (seen only after a restart, which no EX-ONE-ACTIVE scenario does).",
+  },
+  {
     name: 'partner-forgotten-on-close',
     requirement: 'PERSIST',
     description:

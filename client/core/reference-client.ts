@@ -156,6 +156,11 @@ export class ReferenceClient {
     if (saved !== undefined) {
       const device = await api.currentDevice(saved.deviceToken);
       log(`state: restored ${saved.partners.length} partner tenant(s) from state.json`);
+      let { mainZpa } = saved;
+      if (defect === 'restart-reconnects-main' && device.services.zpa && mainZpa === 'off') {
+        await api.setTunnel(device.tenant.id, 'on');
+        mainZpa = 'on';
+      }
       return new ReferenceClient({
         options,
         defect,
@@ -164,7 +169,7 @@ export class ReferenceClient {
         log,
         deviceToken: saved.deviceToken,
         device,
-        mainZpa: saved.mainZpa,
+        mainZpa,
         partners: saved.partners.map((partner) => ({ ...partner })),
       });
     }
