@@ -2,8 +2,9 @@
 import { describeView } from '../src/drivers/describe.ts';
 import type { ClientView, TenantView } from '../src/drivers/types.ts';
 import { ClientActionError } from '../src/verdict.ts';
-import { check, unmet } from './check.ts';
-import { namesWindow } from './observations.ts';
+import { splitList } from './admin-settings.steps.ts';
+import { check, unmet, violated } from './check.ts';
+import { expected, namesWindow, shows } from './observations.ts';
 import type { ConformanceWorld } from './world.ts';
 
 const ADD_PARTNER_TENANT = 'Add Partner Tenant';
@@ -153,5 +154,40 @@ check(
   async function () {
     const view = await this.settle((v) => Boolean(v.error), 'an error in the client');
     if (!view.error) unmet(`no error is shown; ${describeView(view)}`);
+  },
+);
+
+async function listedPartners(world: ConformanceWorld, tenants: string): Promise<void> {
+  const wanted = splitList(tenants);
+  const view = await world.settle(
+    (v) => v.window === 'private-access' && wanted.every((name) => v.tenants.some((t) => t.name === name)),
+    `the partner tenants ${tenants} in the Private Access window`,
+  );
+  // After a sign-in, another window than Private Access is IDP-RETURN's to judge, not this check's.
+  if (view.window !== 'private-access') {
+    violated(world, 'IDP-RETURN', expected.returnWithPartner(wanted.at(-1) ?? tenants), shows(view));
+  }
+  const partners = view.tenants.filter((t) => t.role === 'partner').map((t) => t.name);
+  const missing = wanted.filter((name) => !partners.includes(name));
+  if (missing.length > 0)
+    unmet(`it lists ${missing.join(' and ')} as no partner tenant; ${describeView(view)}`);
+}
+
+check(
+  'the Private Access window lists the partner tenants {string}',
+  ['MULTI-PARTNER#second-added'],
+  (tenants) => `the partner tenants ${tenants} listed in the Private Access window`,
+  async function (tenants: string) {
+    await listedPartners(this, tenants);
+  },
+);
+
+check(
+  'the partner tenants {string} are still listed',
+  ['MULTI-PARTNER#both-stay'],
+  (tenants) => `the partner tenants ${tenants} to remain in the Private Access window`,
+  async function (tenants: string) {
+    await privateAccessWindow(this);
+    await listedPartners(this, tenants);
   },
 );

@@ -5,10 +5,10 @@ import { notPartnerSignIn, shows } from './observations.ts';
 
 check(
   'the identity provider page for the partner organisation {string} appears',
-  ['IDP-PARTNER#partner-page', 'IDP-PARTNER#not-own'],
+  ['IDP-PARTNER#partner-page', 'IDP-PARTNER#not-own', 'MULTI-PARTNER#own-idp'],
   (organisation) => `the identity provider page of ${organisation} after Submit`,
   async function (organisation: string) {
-    const page = await this.signInPage();
+    const page = await this.signInPage(unmet);
     if (!page) unmet(`no identity provider page appeared; ${shows(await this.view())}`);
     const wrong = notPartnerSignIn(this, page, organisation);
     if (wrong) unmet(wrong);

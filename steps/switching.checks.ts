@@ -56,3 +56,25 @@ check(
     if (overlap) unmet(overlap.actual);
   },
 );
+
+check(
+  'ZPA is on for the partner tenant {string} and off for the partner tenant {string}',
+  ['MULTI-PARTNER#one-tunnel'],
+  (on, off) => `ZPA on for "${on}" and off for "${off}"`,
+  async function (on: string, off: string) {
+    const view = await privateAccessWindow(this);
+    if (tenant(view, 'partner', on).zpa !== 'on' || tenant(view, 'partner', off).zpa !== 'off') {
+      unmet(`the window shows ${describeView(view)}`);
+    }
+  },
+);
+
+check(
+  'ZPA is off for the partner tenant {string}',
+  ['MULTI-PARTNER#one-tunnel'],
+  (off) => `ZPA off for "${off}" once another partner tenant's is on`,
+  async function (off: string) {
+    const view = await privateAccessWindow(this);
+    if (tenant(view, 'partner', off).zpa !== 'off') unmet(`the window shows ${describeView(view)}`);
+  },
+);

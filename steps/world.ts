@@ -52,6 +52,8 @@ export class ConformanceWorld extends World<RunParameters> {
   /** Screenshots and trace of this scenario (set by the Before hook). */
   evidence: ScenarioEvidence | undefined;
   private page: SignInPage | undefined;
+  /** The authorization URL `page` was opened for: a new one (the next partner's) is a new page. */
+  private pageFor: string | undefined;
   /** The own-organisation user the client is enrolled as. */
   user: User | undefined;
   /** The username last entered for the partner tenant. */
@@ -166,12 +168,20 @@ export class ConformanceWorld extends World<RunParameters> {
 
   /**
    * The identity provider page the client opened: waits for the client's authentication window and
-   * opens its URL in the user agent, once. Undefined when the client opened none (it showed an
-   * error, or went on without one). An authorization URL that is no identity provider of the
-   * simulated world, or a request the identity provider refuses, is the client breaking IDP-PARTNER.
+   * opens its URL in the user agent, once per URL. Undefined when the client opened none (it showed
+   * an error, or went on without one). An authorization URL that is no identity provider of the
+   * simulated world, or another organisation's than the partner username's, or a request the
+   * identity provider refuses, is judged by `wrong`: by default, the client breaking IDP-PARTNER.
    */
-  async signInPage(): Promise<SignInPage | undefined> {
-    if (this.page) return this.page;
+  async signInPage(
+    wrong: (actual: string) => never = (actual) =>
+      violated(this, 'IDP-PARTNER', expected.partnerSignIn, actual),
+  ): Promise<SignInPage | undefined> {
+    if (this.page) {
+      const now = await this.view();
+      if (now.window !== 'authentication' || now.authorizationUrl === this.pageFor) return this.page;
+      this.page = undefined;
+    }
     const view = await this.settle(
       (v) => v.window === 'authentication' || Boolean(v.error),
       'the authentication window (or an error) after Submit',
@@ -180,19 +190,17 @@ export class ConformanceWorld extends World<RunParameters> {
     if (view.window !== 'authentication' || !view.authorizationUrl) return undefined;
     const url = view.authorizationUrl;
     const origin = URL.parse(url)?.origin;
-    if (![...this.env.identityProviders.values()].some((idp) => idp.origin === origin)) {
-      violated(
-        this,
-        'IDP-PARTNER',
-        expected.partnerSignIn,
-        `the client opened ${url}, which is no identity provider`,
-      );
+    const idp = [...this.env.identityProviders.values()].find((candidate) => candidate.origin === origin);
+    if (!idp) wrong(`the client opened ${url}, which is no identity provider`);
+    const partner = this.partnerUsername ? this.organisationOf(this.partnerUsername) : undefined;
+    if (partner && idp.organisation.id !== partner.id) {
+      wrong(`the client opened the identity provider of ${idp.organisation.name} (${url})`);
     }
     try {
       this.page = await this.userAgent.open(url);
+      this.pageFor = url;
     } catch (error) {
-      if (error instanceof AuthorizationRefused)
-        violated(this, 'IDP-PARTNER', expected.partnerSignIn, error.message);
+      if (error instanceof AuthorizationRefused) wrong(error.message);
       throw error;
     }
     return this.page;

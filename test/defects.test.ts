@@ -197,11 +197,14 @@ describe('invariants watched in every scenario (issue 10)', () => {
     for (const cell of cells) {
       assert.equal(cell.status, 'nonconforming');
       const failed = cell.scenarios.filter((scenario) => scenario.verdict === 'failed');
+      // The scenarios that restart: PERSIST-RESTART's, and MULTI-PARTNER's with two partners.
       assert.deepEqual(
-        failed.map((scenario) => [scenario.location, scenario.step]),
-        [[failed[0]?.location, 'When I restart Zscaler Client Connector']],
+        failed.map((scenario) => scenario.step),
+        failed.map(() => 'When I restart Zscaler Client Connector'),
       );
-      assert.match(failed[0]?.location ?? '', /^features\/shared\/persistence\.feature:/);
+      assert.ok(
+        failed.some((scenario) => scenario.location.startsWith('features/shared/persistence.feature:')),
+      );
       assert.match(
         cell.message ?? '',
         /^actual: the client asked for tunnel tenant-acme on while tenant-acme and tenant-globex were on/,

@@ -103,6 +103,15 @@ async function addGlobex(session: Session): Promise<{ status: number; text: stri
   return redirectBack(session.client.view(), { code: 'good' });
 }
 
+const INITECH_USER = 'pat@initech.example';
+
+/** A second partner from the Private Access window: Add Partner Tenant, its username, the redirect back. */
+async function addPartner(session: Session, username: string): Promise<void> {
+  await click(session.client, 'Add Partner Tenant');
+  await submitUsername(session.client, username);
+  await redirectBack(session.client.view(), { code: 'good' });
+}
+
 const tenantStates = (view: ClientView) => view.tenants.map((tenant) => `${tenant.name}: ${tenant.zpa}`);
 
 async function rejectsWith(promise: Promise<unknown>, message: string | RegExp): Promise<void> {
@@ -883,6 +892,30 @@ const defectChecks: Record<DefectName, () => Promise<void>> = {
     const client = await session.restart();
     await click(client, 'Private Access');
     assert.deepEqual(tenantStates(client.view()), ['Acme Corp: on', 'Globex Corporation: on']);
+    assert.equal(session.api.mostTunnelsOnAtOnce, 2);
+  },
+  'second-partner-replaces-first': async () => {
+    const session = await startSession({ defect: 'second-partner-replaces-first' });
+    await addGlobex(session);
+    await addPartner(session, INITECH_USER);
+    assert.deepEqual(tenantStates(session.client.view()), ['Acme Corp: off', 'Initech: on']);
+  },
+  'second-sign-in-at-first-idp': async () => {
+    const session = await startSession({ defect: 'second-sign-in-at-first-idp' });
+    await addGlobex(session);
+    await click(session.client, 'Add Partner Tenant');
+    await submitUsername(session.client, INITECH_USER);
+    assert.equal(session.signIns[1]?.issuer, GLOBEX.idp.issuer);
+  },
+  'partner-switch-leaves-partner-on': async () => {
+    const session = await startSession({ defect: 'partner-switch-leaves-partner-on' });
+    await addGlobex(session);
+    await addPartner(session, INITECH_USER);
+    assert.deepEqual(tenantStates(session.client.view()), [
+      'Acme Corp: off',
+      'Globex Corporation: on',
+      'Initech: on',
+    ]);
     assert.equal(session.api.mostTunnelsOnAtOnce, 2);
   },
   'partner-forgotten-on-close': async () => {

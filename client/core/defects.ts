@@ -29,6 +29,7 @@ const AFTER_ADD_TENANT = [
   'PERSIST',
   'PERSIST-RESTART',
   'FAIL-NO-CHANGE',
+  'MULTI-PARTNER',
 ] as const;
 
 /** Blocked when no partner sign-in page appears (or not the partner's): everything behind the sign-in. */
@@ -180,7 +181,7 @@ const DEFECT_LIST = [
     requirement: 'IDP-RETURN',
     description:
       'After a successful partner sign-in, shows the main window instead of the Private Access window (the tenants and tunnels are otherwise right).',
-    blocks: ['EX-PARTNER-OFF-MAIN', 'EX-ONE-ACTIVE'],
+    blocks: ['EX-PARTNER-OFF-MAIN', 'EX-ONE-ACTIVE', 'MULTI-PARTNER'],
   },
   {
     name: 'partner-login-keeps-main-on',
@@ -189,7 +190,7 @@ const DEFECT_LIST = [
       'After the partner sign-in, adds the partner tenant with ZPA off and leaves the main tenant on (no tunnel calls).',
     // A ZIA-only organisation's partner tenant is then listed with ZPA off too.
     alsoBreaks: ['PRE-ZIA'],
-    blocks: ['EX-ONE-ACTIVE'],
+    blocks: ['EX-ONE-ACTIVE', 'MULTI-PARTNER'],
   },
   {
     name: 'turn-on-main-leaves-partner-on',
@@ -204,6 +205,8 @@ const DEFECT_LIST = [
     requirement: 'EX-PARTNER-ON',
     description: 'Turn On for a partner tenant does nothing: no tunnel call, no change.',
     blocks: ['EX-ONE-ACTIVE'],
+    // Turn On for a partner is also how one switches from one partner to another.
+    alsoBreaks: ['MULTI-PARTNER'],
   },
   {
     name: 'tunnels-overlap-while-switching',
@@ -224,15 +227,42 @@ const DEFECT_LIST = [
       "On a restart, brings the organisation's tunnel up again as at enrolment, without taking the partner's down, so two tunnels are on (seen only after a restart, which no EX-ONE-ACTIVE scenario does).",
   },
   {
+    name: 'second-partner-replaces-first',
+    requirement: 'MULTI-PARTNER',
+    description:
+      'Keeps one partner tenant only: adding a second one replaces the first in the list and in state.json.',
+    // The first partner tenant leaves the list: the invariant of PERSIST sees it.
+    alsoBreaks: ['PERSIST'],
+  },
+  {
+    name: 'second-sign-in-at-first-idp',
+    requirement: 'MULTI-PARTNER',
+    description:
+      'The sign-in for a second partner tenant opens the identity provider of the partner added first; the rest of that flow is blocked.',
+    // Another organisation's identity provider is not the partner's.
+    alsoBreaks: ['IDP-PARTNER'],
+  },
+  {
+    name: 'partner-switch-leaves-partner-on',
+    requirement: 'MULTI-PARTNER',
+    description:
+      "When a partner tenant's ZPA comes on (Turn On or its sign-in), turns the organisation's tenant off but not another partner tenant, so two tunnels are on (seen only with two partners).",
+    alsoBreaks: ['EX-ONE-ACTIVE'],
+  },
+  {
     name: 'partner-forgotten-on-close',
     requirement: 'PERSIST',
     description:
       'Clicking Close in the Private Access window drops the partner tenants from memory, so reopening it lists only the main tenant (state.json is left as it was).',
+    // Both partner tenants are dropped.
+    alsoBreaks: ['MULTI-PARTNER'],
   },
   {
     name: 'partner-not-saved',
     requirement: 'PERSIST-RESTART',
     description: 'Never writes partner tenants to state.json, so a restarted client has lost them.',
+    // Both partner tenants are lost.
+    alsoBreaks: ['MULTI-PARTNER'],
   },
   {
     name: 'main-off-after-failed-sign-in',

@@ -411,7 +411,10 @@ export class ReferenceClient {
   // ---- partner sign-in ----
 
   async #beginSignIn(partner: TenantInfo, username: string): Promise<void> {
-    const idp = this.#defect === 'opens-own-idp' ? this.#device.tenant.idp : partner.idp;
+    const [first] = this.#partners;
+    let idp = partner.idp;
+    if (this.#defect === 'opens-own-idp') idp = this.#device.tenant.idp;
+    if (this.#defect === 'second-sign-in-at-first-idp' && first !== undefined) idp = first.tenant.idp;
     if (
       this.#defect === 'main-off-after-failed-sign-in' &&
       this.#device.services.zpa &&
@@ -497,7 +500,8 @@ export class ReferenceClient {
     }
     const entry: Partner = { tenant, username: attempt.username, zpa };
     const index = this.#partners.findIndex((partner) => partner.tenant.id === tenant.id);
-    if (index === -1) this.#partners.push(entry);
+    if (this.#defect === 'second-partner-replaces-first') this.#partners = [entry];
+    else if (index === -1) this.#partners.push(entry);
     else this.#partners[index] = entry;
     await this.#persist();
     this.#go({ window: this.#defect === 'main-window-after-sign-in' ? 'main' : 'private-access' });
@@ -540,7 +544,18 @@ export class ReferenceClient {
 
   /** One tunnel at a time: every other tenant that is on goes off before `tenantId` goes on. */
   async #activateOnly(tenantId: string): Promise<void> {
-    const others = this.#listedTenants().filter((tenant) => tenant.zpa === 'on' && tenant.id !== tenantId);
+    const comesOn = tenantId === this.#device.tenant.id ? 'main' : 'partner';
+    const others = this.#listedTenants().filter(
+      (tenant) =>
+        tenant.zpa === 'on' &&
+        tenant.id !== tenantId &&
+        // The defect turns only the organisation's tenant off when a partner's comes on.
+        !(
+          this.#defect === 'partner-switch-leaves-partner-on' &&
+          tenant.role === 'partner' &&
+          comesOn === 'partner'
+        ),
+    );
     if (this.#defect === 'tunnels-overlap-while-switching') {
       await this.#putTunnel(tenantId, 'on');
       for (const tenant of others) await this.#putTunnel(tenant.id, 'off');
