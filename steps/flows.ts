@@ -34,7 +34,7 @@ export async function addPartnerTenant(
   await world.click('Submit');
   if (!mustSucceed && !(await world.signInPage())) return;
   await world.requireSignInPage();
-  const result = await world.userAgent.signIn({ username, password: world.findUser(username).password });
+  const result = await world.signIn({ username, password: world.findUser(username).password });
   if (result.kind === 'page') {
     // The partner's own page refused its own user's password: the simulated world failed.
     throw new Error(

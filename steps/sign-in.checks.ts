@@ -31,7 +31,7 @@ check(
 
 check(
   "the Private Access window reappears and displays both my organisation's tenant {string} and the partner tenant {string}",
-  ['IDP-RETURN#reappears', 'IDP-RETURN#both-listed'],
+  ['IDP-RETURN#reappears', 'IDP-RETURN#both-listed', 'RETRY#after-cancel'],
   (main, partner) => `the Private Access window to reappear with "${main}" and "${partner}"`,
   async function (main: string, partner: string) {
     const view = await this.settle(
@@ -44,5 +44,20 @@ check(
       unmet(`it lists ${names.join(', ')}`);
     if (!view.tenants.some((t) => t.role === 'partner' && t.name === partner))
       unmet(`it lists ${names.join(', ')}`);
+  },
+);
+
+// Which identity provider it opens is IDP-PARTNER's business; this check is about the client going on.
+check(
+  'the client opens the sign-in for the partner tenant {string}',
+  ['RETRY#corrected-username'],
+  (tenant) => `the authentication window for "${tenant}" after Submit`,
+  async function (tenant: string) {
+    const view = await this.settle(
+      (v) => v.window === 'authentication' || Boolean(v.error),
+      'the authentication window (or an error) after Submit',
+    );
+    if (view.window !== 'authentication') unmet(`the client shows ${describeView(view)}`);
+    if (!view.title.includes(tenant)) unmet(`the authentication window is titled "${view.title}"`);
   },
 );

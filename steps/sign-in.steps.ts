@@ -4,7 +4,7 @@ import type { ConformanceWorld } from './world.ts';
 
 When('I enter my credentials for the partner tenant and log in', async function (this: ConformanceWorld) {
   const { username } = await this.requireSignInPage();
-  const result = await this.userAgent.signIn({ username, password: this.findUser(username).password });
+  const result = await this.signIn({ username, password: this.findUser(username).password });
   if (result.kind === 'page') {
     // The partner's own sign-in page refused its own user's password: the simulated world failed.
     throw new Error(
@@ -15,17 +15,16 @@ When('I enter my credentials for the partner tenant and log in', async function 
 
 When('I enter a wrong password for the partner tenant and log in', async function (this: ConformanceWorld) {
   const { username } = await this.requireSignInPage();
-  const result = await this.userAgent.signIn({
+  const result = await this.signIn({
     username,
     password: `wrong-${this.findUser(username).password}`,
   });
   if (result.kind === 'redirected') {
     throw new Error(`the identity provider accepted a wrong password for ${username}`);
   }
-  this.showPage(result.page);
 });
 
 When('I cancel the sign-in on the identity provider page', async function (this: ConformanceWorld) {
   await this.requireSignInPage();
-  await this.userAgent.cancel();
+  await this.cancelSignIn();
 });

@@ -2,7 +2,12 @@ import { type IWorldOptions, setWorldConstructor, World } from '@cucumber/cucumb
 import type { Device, TunnelLogEntry } from '../mocks/policy/state.ts';
 import { BrowserUserAgent } from '../src/agents/browser-user-agent.ts';
 import { HttpUserAgent } from '../src/agents/http-user-agent.ts';
-import { AuthorizationRefused, type SignInPage, type UserAgent } from '../src/agents/types.ts';
+import {
+  AuthorizationRefused,
+  type SignInPage,
+  type SignInResult,
+  type UserAgent,
+} from '../src/agents/types.ts';
 import { createDriver, needsBrowser, parseClientSpec } from '../src/drivers/index.ts';
 import type { ClientDriver, ClientView } from '../src/drivers/types.ts';
 import { ViewNotShown } from '../src/drivers/view-not-shown.ts';
@@ -224,9 +229,24 @@ export class ConformanceWorld extends World<RunParameters> {
     return { page, username };
   }
 
-  /** Remember the page the user agent shows now (after a failed sign-in, for example). */
-  showPage(page: SignInPage): void {
-    this.page = page;
+  /** Signs in on the identity provider's page; a redirect back to the client ends that page. */
+  async signIn(credentials: { username: string; password: string }): Promise<SignInResult> {
+    return this.#afterSignIn(await this.userAgent.signIn(credentials));
+  }
+
+  /** Presses Cancel on the identity provider's page. */
+  async cancelSignIn(): Promise<SignInResult> {
+    return this.#afterSignIn(await this.userAgent.cancel());
+  }
+
+  #afterSignIn(result: SignInResult): SignInResult {
+    if (result.kind === 'page') {
+      this.page = result.page;
+    } else {
+      this.page = undefined;
+      this.pageFor = undefined;
+    }
+    return result;
   }
 
   /**

@@ -935,6 +935,31 @@ const defectChecks: Record<DefectName, () => Promise<void>> = {
     await click(client, 'Private Access');
     assert.deepEqual(tenantStates(client.view()), ['Acme Corp: off']);
   },
+  'retry-after-cancel-refused': async () => {
+    const session = await startSession({ defect: 'retry-after-cancel-refused' });
+    await openAddTenant(session.client);
+    await submitUsername(session.client, GLOBEX_USER);
+    await click(session.client, 'Cancel');
+    await click(session.client, 'Add Partner Tenant');
+    await submitUsername(session.client, GLOBEX_USER);
+    assert.equal(session.client.view().error, 'A sign-in to Globex Corporation is already in progress.');
+    assert.equal(session.signIns.length, 1);
+  },
+  'username-fix-ignored': async () => {
+    const { client, signIns } = await startSession({
+      defect: 'username-fix-ignored',
+      version: '4.6',
+      policy: ownSetting(false, true, [GLOBEX, INITECH]),
+    });
+    await openAddTenant(client);
+    await client.act({ type: 'select', option: 'Globex Corporation' });
+    await click(client, 'Connect');
+    await submitUsername(client, INITECH_USER);
+    assert.match(client.view().error ?? '', /^Error 42035/);
+    await submitUsername(client, GLOBEX_USER);
+    assert.match(client.view().error ?? '', /^Error 42035/);
+    assert.equal(signIns.length, 0);
+  },
   'main-off-after-failed-sign-in': async () => {
     const session = await startSession({ defect: 'main-off-after-failed-sign-in' });
     await openAddTenant(session.client);

@@ -30,6 +30,7 @@ const AFTER_ADD_TENANT = [
   'PERSIST-RESTART',
   'FAIL-NO-CHANGE',
   'MULTI-PARTNER',
+  'RETRY',
 ] as const;
 
 /** Blocked when no partner sign-in page appears (or not the partner's): everything behind the sign-in. */
@@ -70,6 +71,7 @@ const DEFECT_LIST = [
     requirement: 'PRE-DOMAIN',
     description:
       "In the select-and-Connect flow, accepts a username whose domain is not the selected partner tenant's (no error 42035).",
+    blocks: ['RETRY'],
   },
   {
     name: 'legacy-client-applies-profile-setting',
@@ -133,14 +135,14 @@ const DEFECT_LIST = [
     requirement: 'AT-SELECT',
     description:
       'The partner tenant selection form offers "Next" instead of "Connect" (Next works like Connect).',
-    blocks: ['PRE-DOMAIN', 'IDP-PARTNER', 'IDP-RETURN'],
+    blocks: ['RETRY', 'PRE-DOMAIN', 'IDP-PARTNER', 'IDP-RETURN'],
   },
   {
     name: 'selection-skips-username',
     requirement: 'AT-SELECT',
     description:
       "In the select-and-Connect flow, Connect skips the username step: it opens the selected partner's identity provider at once, with the user's own name at the partner's domain. Whatever the flow had to check after Connect is blocked.",
-    blocks: ['PRE-DOMAIN', 'IDP-PARTNER', 'IDP-RETURN'],
+    blocks: ['RETRY', 'PRE-DOMAIN', 'IDP-PARTNER', 'IDP-RETURN'],
   },
   {
     name: 'macos-offers-selection',
@@ -263,6 +265,18 @@ const DEFECT_LIST = [
     description: 'Never writes partner tenants to state.json, so a restarted client has lost them.',
     // Both partner tenants are lost.
     alsoBreaks: ['MULTI-PARTNER'],
+  },
+  {
+    name: 'retry-after-cancel-refused',
+    requirement: 'RETRY',
+    description:
+      'After a cancelled sign-in, refuses another for the same partner tenant: Submit shows "A sign-in to … is already in progress." (seen only on a second attempt).',
+  },
+  {
+    name: 'username-fix-ignored',
+    requirement: 'RETRY',
+    description:
+      'After error 42035, keeps refusing in the same window: a corrected username submitted there gets 42035 again (seen only on a second attempt).',
   },
   {
     name: 'main-off-after-failed-sign-in',

@@ -112,6 +112,8 @@ export class ReferenceClient {
   #partners: Partner[];
   #screen: Screen = { window: 'main' };
   #error: string | undefined;
+  /** Tenants whose sign-in was cancelled (only the defect retry-after-cancel-refused remembers them). */
+  readonly #cancelled = new Set<string>();
   readonly #listeners = new Set<(view: ClientView) => void>();
   /** Actions and sign-in callbacks run one at a time, in arrival order. */
   #queue: Promise<unknown> = Promise.resolve();
@@ -316,6 +318,7 @@ export class ReferenceClient {
         return;
       case 'authentication':
         await screen.attempt.listener.close();
+        this.#cancelled.add(screen.attempt.tenant.id);
         this.#go({ window: 'private-access' }, `Sign-in to ${screen.attempt.tenant.name} was cancelled.`);
         return;
     }
@@ -375,10 +378,12 @@ export class ReferenceClient {
       this.#setError('Error 42002: Private Access is not configured for your company.');
       return;
     }
+    const refusedBefore = this.#error?.startsWith(`Error ${ErrorCodes.domainMismatch}`) === true;
     if (
       form.partnerDomain !== undefined &&
       this.#defect !== 'partner-domain-not-enforced' &&
-      domainOf(username) !== form.partnerDomain.domain.toLowerCase()
+      (domainOf(username) !== form.partnerDomain.domain.toLowerCase() ||
+        (this.#defect === 'username-fix-ignored' && refusedBefore))
     ) {
       this.#setError(
         `Error ${ErrorCodes.domainMismatch}: The username's domain does not match the selected partner tenant.`,
@@ -411,6 +416,10 @@ export class ReferenceClient {
   // ---- partner sign-in ----
 
   async #beginSignIn(partner: TenantInfo, username: string): Promise<void> {
+    if (this.#defect === 'retry-after-cancel-refused' && this.#cancelled.has(partner.id)) {
+      this.#setError(`A sign-in to ${partner.name} is already in progress.`);
+      return;
+    }
     const [first] = this.#partners;
     let idp = partner.idp;
     if (this.#defect === 'opens-own-idp') idp = this.#device.tenant.idp;
@@ -470,6 +479,7 @@ export class ReferenceClient {
         `sign-in: callback for ${name} (${error === null ? 'authorization code' : `error ${error}`})`,
       );
       if (error !== null) {
+        if (error === 'access_denied') this.#cancelled.add(attempt.tenant.id);
         const message =
           error === 'access_denied'
             ? `Sign-in to ${name} was cancelled.`

@@ -49,3 +49,24 @@ Feature: A failed or cancelled partner sign-in changes nothing
     Examples: macOS
       | platform |
       | macOS    |
+
+  @req:RETRY
+  Scenario Outline: After a cancelled sign-in, adding the partner tenant again adds it on <platform>
+    Given Zscaler Client Connector for <platform> is enrolled as "alice@acme.example"
+    When I open Zscaler Client Connector and click Private Access
+    And I click Add Partner Tenant
+    And I enter "alice@globex.example" as my username for the partner tenant
+    And I click Submit
+    And I cancel the sign-in on the identity provider page
+    And I add the partner tenant "Globex Corporation" as "alice@globex.example"
+    Then the Private Access window reappears and displays both my organisation's tenant "Acme Corp" and the partner tenant "Globex Corporation"
+
+    @platform:windows
+    Examples: Windows
+      | platform |
+      | Windows  |
+
+    @platform:macos
+    Examples: macOS
+      | platform |
+      | macOS    |

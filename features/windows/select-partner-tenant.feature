@@ -40,3 +40,18 @@ Feature: Windows 4.6+: selecting the partner tenant, then the username
     Then the client shows error 42035 and opens no identity provider page
     When I click Cancel
     Then the partner tenant "Vandelay Industries" is not listed and ZPA is still on for my organisation
+
+  @req:RETRY
+  Scenario: After error 42035, a corrected username in the same window goes on to the sign-in
+    Given "Vandelay Industries" allows partner logins from all tenants
+    And "Globex Corporation" allows partner logins from all tenants
+    And Zscaler Client Connector for Windows is enrolled as "amelia@acme.example"
+    When I open Zscaler Client Connector and click Private Access
+    And I click Add Partner Tenant
+    And I select the partner tenant "Globex Corporation"
+    And I click Connect
+    And I enter "amelia@vandelay.example" as my username for the partner tenant
+    And I click Submit
+    And I enter "amelia@globex.example" as my username for the partner tenant
+    And I click Submit
+    Then the client opens the sign-in for the partner tenant "Globex Corporation"
