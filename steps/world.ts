@@ -192,7 +192,11 @@ export class ConformanceWorld extends World<RunParameters> {
       'the authentication window (or an error) after Submit',
       SIGN_IN_WINDOW_TIMEOUT_MS,
     );
-    if (view.window !== 'authentication' || !view.authorizationUrl) return undefined;
+    if (view.window !== 'authentication' || !view.authorizationUrl) {
+      const elsewhere = this.#signInSentElsewhere();
+      if (elsewhere) wrong(elsewhere);
+      return undefined;
+    }
     const url = view.authorizationUrl;
     const origin = URL.parse(url)?.origin;
     const idp = [...this.env.identityProviders.values()].find((candidate) => candidate.origin === origin);
@@ -209,6 +213,24 @@ export class ConformanceWorld extends World<RunParameters> {
       throw error;
     }
     return this.page;
+  }
+
+  /**
+   * Where the client sent the partner username's sign-in when the harness saw no authentication
+   * window: another organisation's identity provider that received an authorization request for it.
+   */
+  #signInSentElsewhere(): string | undefined {
+    const username = this.partnerUsername;
+    if (!username) return undefined;
+    const partner = this.organisationOf(username);
+    const wrongIdp = [...this.env.identityProviders.values()].find(
+      (idp) =>
+        idp.organisation.id !== partner.id &&
+        idp.authorizationRequests.some((request) => request.loginHint === username),
+    );
+    return wrongIdp
+      ? `the client sent the sign-in of ${username} to the identity provider of ${wrongIdp.organisation.name}`
+      : undefined;
   }
 
   /**

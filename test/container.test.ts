@@ -90,7 +90,7 @@ describe('the full suite through a container', () => {
 
 describe('each defect through a container', () => {
   for (const defect of DEFECTS) {
-    test(`${defect.name}: the same verdicts as in process on ${defect.requirement}'s scenarios`, async () => {
+    test(`${defect.name}: the same verdicts as in process on ${(defect.shownIn ?? [defect.requirement]).join(' and ')}'s scenarios`, async () => {
       const { inProcess, other } = await defectRuns(defect, { client: `image:${IMAGE}` });
       assert.equal(other.report.run.exitCode, inProcess.report.run.exitCode);
       assert.deepEqual(verdicts(other.report), verdicts(inProcess.report));

@@ -161,7 +161,9 @@ describe('diff and --baseline', async () => {
     const broken = await run({ defect: 'partner-not-saved', baselineFile: clean.reportFile });
     assert.equal(broken.report.run.exitCode, 1);
     assert.equal(broken.report.baseline?.file, clean.reportFile);
+    // partner-not-saved loses both partners of MULTI-PARTNER's restart too (its alsoBreaks).
     assert.deepEqual(regressed(broken.report.baseline ?? diffReports(clean.report, clean.report)), [
+      'MULTI-PARTNER',
       'PERSIST-RESTART',
     ]);
     await readValidReport(path.dirname(broken.reportFile));
@@ -175,7 +177,9 @@ describe('diff and --baseline', async () => {
     const file = path.join(await tempDir('gate-expect-'), 'expected.yaml');
     await writeFile(
       file,
-      'expected:\n  - { requirement: PERSIST-RESTART, platform: macos, clientVersion: "4.7", reason: bug 9 }\n',
+      'expected:\n' +
+        '  - { requirement: PERSIST-RESTART, platform: macos, clientVersion: "4.7", reason: bug 9 }\n' +
+        '  - { requirement: MULTI-PARTNER, platform: macos, clientVersion: "4.7", reason: bug 9 }\n',
     );
     const targets = [{ platform: 'macos' as const, clientVersion: '4.7' }];
     const base = await run({ targets });
@@ -191,7 +195,10 @@ describe('diff and --baseline', async () => {
     );
     assert.deepEqual(
       gated.report.baseline?.regressions.map((c) => `${cell(c)}: ${c.from} → ${c.to}`),
-      ['PERSIST-RESTART on macos 4.7: conforms → expected-nonconforming'],
+      [
+        'MULTI-PARTNER on macos 4.7: conforms → expected-nonconforming',
+        'PERSIST-RESTART on macos 4.7: conforms → expected-nonconforming',
+      ],
     );
     assert.equal(gated.report.run.exitCode, 1);
     await readValidReport(path.dirname(gated.reportFile));
@@ -238,7 +245,9 @@ describe('every report the gate writes validates against conformance.schema.json
     const file = path.join(await tempDir('gate-expect-'), 'expected.yaml');
     await writeFile(
       file,
-      'expected:\n  - { requirement: PERSIST, platform: windows, clientVersion: "4.6", reason: r, link: "https://tracker.example/1" }\n',
+      'expected:\n' +
+        '  - { requirement: PERSIST, platform: windows, clientVersion: "4.6", reason: r, link: "https://tracker.example/1" }\n' +
+        '  - { requirement: MULTI-PARTNER, platform: windows, clientVersion: "4.6", reason: r }\n',
     );
     const clean = await run({ targets });
     const outcomes = [

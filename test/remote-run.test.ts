@@ -78,7 +78,7 @@ describe('the full suite through ccdp/1', () => {
 
 describe('each defect through ccdp/1', () => {
   for (const defect of DEFECTS) {
-    test(`${defect.name}: the same verdicts as in process on ${defect.requirement}'s scenarios`, async () => {
+    test(`${defect.name}: the same verdicts as in process on ${(defect.shownIn ?? [defect.requirement]).join(' and ')}'s scenarios`, async () => {
       const { inProcess, other } = await defectRuns(defect, { clientCommand: SERVE_CLIENT });
       assert.equal(other.report.run.exitCode, 1, JSON.stringify(other.report.run.errors));
       assert.equal(other.report.client.defect, defect.name);

@@ -42,7 +42,7 @@ describe('the full suite through the browser', () => {
 
 describe('each defect through the browser', () => {
   for (const defect of DEFECTS) {
-    test(`${defect.name}: the same verdicts as in process on ${defect.requirement}'s scenarios`, async () => {
+    test(`${defect.name}: the same verdicts as in process on ${(defect.shownIn ?? [defect.requirement]).join(' and ')}'s scenarios`, async () => {
       // The full browser run above already compares every scenario.
       const { inProcess, other } = await defectRuns(defect, { client: 'ui', evidence: 'failures' });
       assert.equal(other.report.run.exitCode, 1, JSON.stringify(other.report.run.errors));

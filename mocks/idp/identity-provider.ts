@@ -45,6 +45,13 @@ export interface RunningIdentityProvider {
   idTokenSigningAlg: IdTokenSigningAlg;
   /** The public signing keys, one per algorithm offered, for verifying ID tokens in process. */
   jwks: { keys: JWK[] };
+  /**
+   * The login_hint of every authorization request it received since the last `forgetRequests()`,
+   * in order: evidence of where a client sent a sign-in, also one the user agent never saw (a
+   * browser window the client opened, signed in from a session and sent back at once).
+   */
+  readonly authorizationRequests: readonly { loginHint: string | undefined }[];
+  forgetRequests(): void;
   /** Stops listening and drops every open connection. */
   close(): Promise<void>;
 }
@@ -84,6 +91,7 @@ export async function startIdentityProvider(
       server.closeAllConnections();
     });
 
+  const authorizationRequests: { loginHint: string | undefined }[] = [];
   const cookieKeys = [randomBytes(32).toString('base64url')];
   try {
     const signingKeys = keys.map((key) => key.signing);
@@ -91,6 +99,13 @@ export async function startIdentityProvider(
     const app = new Koa();
     // koa-mount runs the provider's middleware on this app's context, so its signed cookies use these keys.
     app.keys = cookieKeys;
+    app.use(async (ctx, next) => {
+      if (ctx.path === `${MOUNT_PATH}/v1/authorize`) {
+        const hint = ctx.query.login_hint;
+        authorizationRequests.push({ loginHint: typeof hint === 'string' ? hint : undefined });
+      }
+      await next();
+    });
     app.use(interactionRoutes(provider, organisation));
     app.use(mount(MOUNT_PATH, provider));
     server.on('request', app.callback());
@@ -106,6 +121,10 @@ export async function startIdentityProvider(
     clientId: settings.clientId,
     idTokenSigningAlg: settings.idTokenSigningAlg,
     jwks: { keys: keys.map((key) => key.verification) },
+    authorizationRequests,
+    forgetRequests: () => {
+      authorizationRequests.length = 0;
+    },
     close,
   };
 }

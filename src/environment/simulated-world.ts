@@ -106,6 +106,7 @@ export async function startSimulatedWorld(options: SimulatedWorldOptions): Promi
     },
     resetPolicy() {
       policy = createPolicyState(fixtures, idpRefs);
+      for (const idp of identityProviders.values()) idp.forgetRequests();
       current = handlers();
       server?.resetHandlers(...current);
       return policy;

@@ -33,7 +33,7 @@ export async function defectRuns(
   const requirement = catalog.find((r) => r.id === defect.requirement);
   assert.ok(requirement, defect.requirement);
   const targets = DEFAULT_TARGETS.filter((target) => applies(requirement, target));
-  const tags = `@req:${defect.requirement}`;
+  const tags = (defect.shownIn ?? [defect.requirement]).map((id) => `@req:${id}`).join(' or ');
   const inProcess = await run({ defect: defect.name, targets, tags });
   const other = await run({ ...options, defect: defect.name, targets, tags });
   return { inProcess, other };
