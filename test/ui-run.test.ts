@@ -56,6 +56,7 @@ describe('each defect through the browser', () => {
       defect: 'partner-forgotten-on-close',
       targets: [{ platform: 'macos', clientVersion: '4.7' }],
       evidence: 'failures',
+      tags: '@req:PERSIST',
     });
     const evidence = path.join(path.dirname(ui.reportFile), 'targets', 'macos-4.7', 'evidence');
     const files = await readdir(evidence, { recursive: true });
