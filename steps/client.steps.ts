@@ -43,6 +43,13 @@ When(
 );
 
 When(
+  'I click Turn Off for the partner tenant {string}',
+  async function (this: ConformanceWorld, tenant: string) {
+    await this.click('Turn Off', tenant);
+  },
+);
+
+When(
   'I enter {string} as my username for the partner tenant',
   async function (this: ConformanceWorld, username: string) {
     this.partnerUsername = username;

@@ -5,7 +5,7 @@
  * seen (noteViolation: once per requirement and scenario), so one defect is one red cell.
  */
 import type { ClientView, TenantView } from '../src/drivers/types.ts';
-import { noteViolation } from './check.ts';
+import { noteViolation, type violated } from './check.ts';
 import { expected, severalOnInWindow, shows, tunnelOverlap } from './observations.ts';
 import type { ConformanceWorld } from './world.ts';
 
@@ -21,6 +21,8 @@ export class InvariantWatch {
   readonly #listed = new Map<string, Listed>();
   /** The policy API's tunnel change up to which overlaps were looked at. */
   tunnelsSeenUpTo = 0;
+  /** Whether an Add Tenant window offered partner tenants to select: its username form is AT-SELECT's. */
+  selectionSeen = false;
 
   saw(view: ClientView): void {
     this.#views.push(view);
@@ -49,27 +51,70 @@ export class InvariantWatch {
 }
 
 /**
- * Judges what the client did during the step that just ended against the invariants; a violation's
- * record is attached to that step.
+ * Judges what the client did during the step so far against the invariants; a violation's record is
+ * attached to that step. `judge` is noteViolation after a step (the scenario goes on) and `violated`
+ * inside a flow that cannot go on from a broken state (steps/flows.ts). Tunnel overlaps are always
+ * noted: the state the step wanted may still be reached.
  */
-export function watchInvariants(world: ConformanceWorld): void {
+export function watchInvariants(
+  world: ConformanceWorld,
+  judge: typeof noteViolation | typeof violated = noteViolation,
+): void {
   noteOverlaps(world);
   for (const view of world.watch.takeViews()) {
     const several = severalOnInWindow(view);
-    if (several) noteViolation(world, 'EX-ONE-ACTIVE', expected.oneTunnel, several);
+    if (several) judge(world, 'EX-ONE-ACTIVE', expected.oneTunnel, several);
+    for (const missing of undocumentedControls(world.watch, view)) {
+      judge(world, missing.requirement, missing.expectation, `${missing.actual}; ${shows(view)}`);
+    }
     if (view.window !== 'private-access') continue;
     for (const { tenant, restartedSince } of world.watch.gone(view)) {
       const actual = `${tenant.name} is no longer listed; ${shows(view)}`;
-      if (tenant.role === 'main') noteViolation(world, 'PA-OPEN', expected.organisationListed, actual);
+      if (tenant.role === 'main') judge(world, 'PA-OPEN', expected.organisationListed, actual);
       else
-        noteViolation(
-          world,
-          restartedSince ? 'PERSIST-RESTART' : 'PERSIST',
-          expected.remains(tenant.name),
-          actual,
-        );
+        judge(world, restartedSince ? 'PERSIST-RESTART' : 'PERSIST', expected.remains(tenant.name), actual);
     }
   }
+}
+
+/**
+ * Where a window differs from the controls the article documents for it: an Add Tenant window that
+ * asks for the username offers Submit; on macOS it never lists partner tenants to select (the
+ * requirement applies there only); a tenant with ZPA off offers Turn On.
+ */
+function undocumentedControls(
+  watch: InvariantWatch,
+  view: ClientView,
+): { requirement: string; expectation: string; actual: string }[] {
+  const found: { requirement: string; expectation: string; actual: string }[] = [];
+  if (view.window === 'add-tenant') {
+    if (view.options.length > 0) {
+      watch.selectionSeen = true;
+      found.push({
+        requirement: 'AT-MAC-NO-SELECT',
+        expectation: 'no partner tenants to select in the Add Tenant window',
+        actual: `it lists ${view.options.join(', ')}`,
+      });
+    }
+    if (view.fields.includes('Username') && !view.controls.includes('Submit')) {
+      found.push({
+        requirement: watch.selectionSeen ? 'AT-SELECT' : 'AT-USERNAME',
+        expectation: 'Submit in the Add Tenant window that asks for the username',
+        actual: 'it offers no Submit',
+      });
+    }
+  }
+  if (view.window === 'private-access') {
+    for (const tenant of view.tenants) {
+      if (tenant.zpa !== 'off' || tenant.controls.includes('Turn On')) continue;
+      found.push({
+        requirement: tenant.role === 'main' ? 'EX-MAIN-ON' : 'EX-PARTNER-ON',
+        expectation: `Turn On for ${tenant.name}, whose ZPA is off`,
+        actual: `it offers ${tenant.controls.join(', ') || 'nothing'} for it`,
+      });
+    }
+  }
+  return found;
 }
 
 /** A tunnel overlap at the policy API since the last look, as EX-ONE-ACTIVE's failed check. */

@@ -2,6 +2,7 @@
  * What a step can see the client doing wrong, as plain judgements: each returns what the client did,
  * or undefined when it is right. Checks turn an answer into `unmet`, other steps into `violated`.
  */
+import { tenantId } from '../mocks/policy/state.ts';
 import type { SignInPage } from '../src/agents/types.ts';
 import { describeView } from '../src/drivers/describe.ts';
 import type { ClientView } from '../src/drivers/types.ts';
@@ -61,11 +62,22 @@ export function tunnelOverlap(
   };
 }
 
-/** The tenants listed in `before` that `after` no longer lists, by name. */
-export function tenantsGone(before: ClientView, after: ClientView): ClientView['tenants'] {
-  return before.tenants.filter(
-    (t) => !after.tenants.some((now) => now.name === t.name && now.role === t.role),
-  );
+/**
+ * Where the window's ZPA status and the tunnels the client asked the policy API for disagree: ZPA on
+ * in the window is that tenant's tunnel on (docs/driver-protocol.md, "What the client must do").
+ */
+export function tunnelsDisagree(world: ConformanceWorld, view: ClientView): string | undefined {
+  const active = new Set(world.tunnelLog().at(-1)?.active ?? []);
+  const names = world.env.policy.organisations.filter((o) => active.has(tenantId(o))).map((o) => o.name);
+  for (const tenant of view.tenants) {
+    const organisation = world.env.policy.organisations.find((o) => o.name === tenant.name);
+    const id = organisation && tenantId(organisation);
+    if (id === undefined || (tenant.zpa === 'on') === active.has(id)) continue;
+    return `the window shows ZPA ${tenant.zpa} for ${tenant.name}, but its tunnel at the policy API is ${
+      active.has(id) ? 'on' : 'off'
+    } (tunnels on: ${names.join(', ') || 'none'})`;
+  }
+  return undefined;
 }
 
 /** Whether a window title names the window the article calls `name` ("Zscaler - Private Access" does). */

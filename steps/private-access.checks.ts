@@ -4,7 +4,7 @@ import type { ClientView, TenantView } from '../src/drivers/types.ts';
 import { ClientActionError } from '../src/verdict.ts';
 import { splitList } from './admin-settings.steps.ts';
 import { check, unmet, violated } from './check.ts';
-import { expected, namesWindow, shows } from './observations.ts';
+import { expected, namesWindow, shows, tunnelsDisagree } from './observations.ts';
 import type { ConformanceWorld } from './world.ts';
 
 const ADD_PARTNER_TENANT = 'Add Partner Tenant';
@@ -76,6 +76,8 @@ check(
       unmet(`there is no Add Partner Tenant link; ${describeView(view)}`);
     const extra = view.controls.filter((c) => c !== ADD_PARTNER_TENANT && c !== 'Close');
     if (extra.length > 0) unmet(`it also offers ${extra.join(', ')}`);
+    if (view.fields.length > 0 || view.options.length > 0)
+      unmet(`it also asks for ${[...view.fields, ...view.options].join(', ')}`);
     if (!view.info.some((text) => /partner/i.test(text))) {
       unmet(
         `it shows no information about the partner tenant (information shown: ${view.info.join(' | ') || 'none'})`,
@@ -109,6 +111,8 @@ check(
   async function (tenant: string) {
     const partner = await listedPartner(this, tenant);
     if (partner.zpa !== 'on') unmet(`ZPA is ${partner.zpa} for ${partner.name}`);
+    const disagree = tunnelsDisagree(this, await this.view());
+    if (disagree) unmet(disagree);
   },
 );
 
@@ -149,7 +153,12 @@ check(
 
 check(
   'the client shows an error',
-  ['PRE-PARTNER#error-shown', 'PRE-PARTNER-SPECIFIC#refuses-others', 'FAIL-NO-CHANGE#error-shown'],
+  [
+    'PRE-PARTNER#error-shown',
+    'PRE-PARTNER-SPECIFIC#refuses-others',
+    'FAIL-NO-CHANGE#error-shown',
+    'RETRY#after-refusal',
+  ],
   'a visible error in the client',
   async function () {
     const view = await this.settle((v) => Boolean(v.error), 'an error in the client');

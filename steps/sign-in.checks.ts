@@ -31,7 +31,13 @@ check(
 
 check(
   "the Private Access window reappears and displays both my organisation's tenant {string} and the partner tenant {string}",
-  ['IDP-RETURN#reappears', 'IDP-RETURN#both-listed', 'RETRY#after-cancel'],
+  [
+    'IDP-RETURN#reappears',
+    'IDP-RETURN#both-listed',
+    'RETRY#after-cancel',
+    'RETRY#after-wrong-password',
+    'RETRY#after-refusal',
+  ],
   (main, partner) => `the Private Access window to reappear with "${main}" and "${partner}"`,
   async function (main: string, partner: string) {
     const view = await this.settle(

@@ -65,6 +65,8 @@ export class ConformanceWorld extends World<RunParameters> {
   partnerUsername: string | undefined;
   /** Violations a step saw and noted without stopping (steps/check.ts `noteViolation`). */
   readonly noted: Nonconformance[] = [];
+  /** The window right after the last Turn On or Turn Off (SWITCH-HOLDS compares a reopened window). */
+  lastSwitch: ClientView | undefined;
   /** What the invariants watch: the views the steps saw, the tenants listed so far. */
   readonly watch = new InvariantWatch();
 
@@ -142,6 +144,7 @@ export class ConformanceWorld extends World<RunParameters> {
   /** Click a control the open window must offer; ClientActionError (blocked) when it does not. */
   async click(control: string, tenant?: string): Promise<void> {
     await this.driver.act({ type: 'click', control, ...(tenant ? { tenant } : {}) });
+    if (tenant) this.lastSwitch = await this.view();
   }
 
   /** Whether the requirement `id` applies to this scenario's target. */
@@ -184,7 +187,9 @@ export class ConformanceWorld extends World<RunParameters> {
   ): Promise<SignInPage | undefined> {
     if (this.page) {
       const now = await this.view();
-      if (now.window !== 'authentication' || now.authorizationUrl === this.pageFor) return this.page;
+      // The page belongs to the authentication window it was opened for: once that window is closed
+      // or shows another sign-in, the page is stale.
+      if (now.window === 'authentication' && now.authorizationUrl === this.pageFor) return this.page;
       this.page = undefined;
     }
     const view = await this.settle(

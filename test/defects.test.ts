@@ -50,12 +50,15 @@ const MISBEHAVING_AT: Record<string, readonly DefectName[]> = {
     'selection-skips-username',
     'partner-forgotten-on-close',
     'partner-refusal-not-shown',
+    'reopen-shows-stale-zpa',
+    'partner-refusal-remembered',
   ],
-  'I click Turn On for the main tenant': ['turn-on-main-leaves-partner-on'],
+  'I click Turn On for the main tenant': ['turn-on-main-leaves-partner-on', 'turn-on-main-not-requested'],
+  'I click Turn Off for the partner tenant {string}': ['turn-off-ignored'],
   'I click Turn On for the partner tenant {string}': ['partner-turn-on-ignored'],
   'I enter {string} as my username for the partner tenant': ['selection-skips-username'],
   'I select the partner tenant {string}': ['partner-domain-not-enforced'],
-  'I close the authentication window': ['main-off-after-failed-sign-in'],
+  'I close the authentication window': ['main-off-after-failed-sign-in', 'retry-after-closed-window-refused'],
   'I restart Zscaler Client Connector': ['partner-not-saved', 'restart-reconnects-main'],
   'I add the partner tenant {string} as {string}': [
     'zia-only-refuses-partner-login',
@@ -76,6 +79,7 @@ const MISBEHAVING_AT: Record<string, readonly DefectName[]> = {
   'ZPA is on for the main tenant only': ['turn-off-keeps-tunnel'],
   'I enter my credentials for the partner tenant and log in': [
     'main-window-after-sign-in',
+    'enrolment-refusal-not-shown',
     'partner-login-keeps-main-on',
   ],
   'I enter a wrong password for the partner tenant and log in': [

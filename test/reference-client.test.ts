@@ -939,7 +939,7 @@ const defectChecks: Record<DefectName, () => Promise<void>> = {
     const session = await startSession({ defect: 'retry-after-cancel-refused' });
     await openAddTenant(session.client);
     await submitUsername(session.client, GLOBEX_USER);
-    await click(session.client, 'Cancel');
+    await redirectBack(session.client.view(), { error: 'access_denied' });
     await click(session.client, 'Add Partner Tenant');
     await submitUsername(session.client, GLOBEX_USER);
     assert.equal(session.client.view().error, 'A sign-in to Globex Corporation is already in progress.');
@@ -959,6 +959,82 @@ const defectChecks: Record<DefectName, () => Promise<void>> = {
     await submitUsername(client, GLOBEX_USER);
     assert.match(client.view().error ?? '', /^Error 42035/);
     assert.equal(signIns.length, 0);
+  },
+  'retry-after-closed-window-refused': async () => {
+    const session = await startSession({ defect: 'retry-after-closed-window-refused' });
+    await openAddTenant(session.client);
+    await submitUsername(session.client, GLOBEX_USER);
+    await click(session.client, 'Cancel');
+    await click(session.client, 'Add Partner Tenant');
+    await submitUsername(session.client, GLOBEX_USER);
+    assert.equal(session.client.view().error, 'A sign-in to Globex Corporation is already in progress.');
+    assert.equal(session.signIns.length, 1);
+  },
+  'partner-refusal-remembered': async () => {
+    const options: StubbedClientOptions = {
+      defect: 'partner-refusal-remembered',
+      lookupError: new PolicyApiError(
+        403,
+        'PARTNER_LOGIN_NOT_ALLOWED',
+        'Globex Corporation does not allow partner logins',
+      ),
+    };
+    const session = await startSession(options);
+    await openAddTenant(session.client);
+    await submitUsername(session.client, GLOBEX_USER);
+    const refusal = session.client.view().error;
+    assert.match(refusal ?? '', /does not allow partner logins/);
+    delete options.lookupError;
+    await click(session.client, 'Cancel');
+    await click(session.client, 'Add Partner Tenant');
+    await submitUsername(session.client, GLOBEX_USER);
+    assert.equal(session.client.view().error, refusal);
+    assert.equal(session.api.lookups.length, 1);
+  },
+  'reopen-shows-stale-zpa': async () => {
+    const session = await startSession({ defect: 'reopen-shows-stale-zpa' });
+    await addGlobex(session);
+    await click(session.client, 'Close');
+    await click(session.client, 'Private Access');
+    assert.deepEqual(tenantStates(session.client.view()), ['Acme Corp: off', 'Globex Corporation: on']);
+    await click(session.client, 'Turn On', 'Acme Corp');
+    assert.deepEqual(tenantStates(session.client.view()), ['Acme Corp: on', 'Globex Corporation: off']);
+    await click(session.client, 'Close');
+    await click(session.client, 'Private Access');
+    assert.deepEqual(tenantStates(session.client.view()), ['Acme Corp: off', 'Globex Corporation: on']);
+    assert.equal(session.api.tunnels.get('tenant-acme'), 'on');
+  },
+  'turn-off-ignored': async () => {
+    const session = await startSession({ defect: 'turn-off-ignored' });
+    await addGlobex(session);
+    const calls = session.api.tunnelCalls().length;
+    await click(session.client, 'Turn Off', 'Globex Corporation');
+    assert.deepEqual(tenantStates(session.client.view()), ['Acme Corp: off', 'Globex Corporation: on']);
+    assert.equal(session.api.tunnelCalls().length, calls);
+  },
+  'turn-on-main-not-requested': async () => {
+    const session = await startSession({ defect: 'turn-on-main-not-requested' });
+    await addGlobex(session);
+    const calls = session.api.tunnelCalls().length;
+    await click(session.client, 'Turn On', 'Acme Corp');
+    assert.deepEqual(tenantStates(session.client.view()), ['Acme Corp: on', 'Globex Corporation: off']);
+    assert.equal(session.api.tunnelCalls().length, calls);
+  },
+  'enrolment-refusal-not-shown': async () => {
+    const session = await startSession({
+      defect: 'enrolment-refusal-not-shown',
+      enrolPartnerError: new PolicyApiError(
+        403,
+        'PARTNER_LOGIN_NOT_ALLOWED',
+        'Globex Corporation does not allow partner logins',
+      ),
+    });
+    await openAddTenant(session.client);
+    await submitUsername(session.client, GLOBEX_USER);
+    const reply = await redirectBack(session.client.view(), { code: 'good' });
+    assert.equal(reply.status, 400);
+    assert.equal(session.client.view().window, 'authentication');
+    assert.equal(session.client.view().error, undefined);
   },
   'main-off-after-failed-sign-in': async () => {
     const session = await startSession({ defect: 'main-off-after-failed-sign-in' });

@@ -36,6 +36,7 @@ const AFTER_ADD_TENANT = [
   'FAIL-NO-CHANGE',
   'MULTI-PARTNER',
   'RETRY',
+  'SWITCH-HOLDS',
 ] as const;
 
 /** Blocked when no partner sign-in page appears (or not the partner's): everything behind the sign-in. */
@@ -57,6 +58,8 @@ const DEFECT_LIST = [
     requirement: 'PRE-PARTNER',
     description:
       'When the partner organisation refuses the login (PARTNER_LOGIN_NOT_ALLOWED), goes back to the Private Access window silently, with no error.',
+    // A second attempt is refused as silently as the first.
+    alsoBreaks: ['RETRY'],
   },
   {
     name: 'primary-tenant-not-sent',
@@ -89,6 +92,8 @@ const DEFECT_LIST = [
     requirement: 'PRE-ZIA',
     description:
       'For an organisation that uses only ZIA, Submit shows "Error 42002: Private Access is not configured for your company." without looking the partner up.',
+    // PERSIST-RESTART's ZIA-only scenario adds a partner tenant first.
+    blocks: ['PERSIST-RESTART'],
   },
   {
     name: 'zia-only-partner-zpa-off',
@@ -205,13 +210,14 @@ const DEFECT_LIST = [
     description:
       'Turn On for the main tenant turns it on without turning the partner tenant off, so two tunnels are active at once.',
     alsoBreaks: ['EX-ONE-ACTIVE'],
-    blocks: ['EX-ONE-ACTIVE'],
+    blocks: ['EX-ONE-ACTIVE', 'SWITCH-HOLDS'],
   },
   {
     name: 'partner-turn-on-ignored',
     requirement: 'EX-PARTNER-ON',
     description: 'Turn On for a partner tenant does nothing: no tunnel call, no change.',
-    blocks: ['EX-ONE-ACTIVE'],
+    // SWITCH-HOLDS's scenario turns the partner on before it checks the rest.
+    blocks: ['EX-ONE-ACTIVE', 'SWITCH-HOLDS'],
     // Turn On for a partner is also how one switches from one partner to another.
     alsoBreaks: ['MULTI-PARTNER'],
   },
@@ -264,6 +270,8 @@ const DEFECT_LIST = [
       'Clicking Close in the Private Access window drops the partner tenants from memory, so reopening it lists only the main tenant (state.json is left as it was).',
     // Both partner tenants are dropped.
     alsoBreaks: ['MULTI-PARTNER'],
+    // SWITCH-HOLDS's scenario switches to the partner tenant after a reopen.
+    blocks: ['SWITCH-HOLDS'],
   },
   {
     name: 'partner-not-saved',
@@ -283,6 +291,43 @@ const DEFECT_LIST = [
     requirement: 'RETRY',
     description:
       'After error 42035, keeps refusing in the same window: a corrected username submitted there gets 42035 again (seen only on a second attempt).',
+  },
+  {
+    name: 'retry-after-closed-window-refused',
+    requirement: 'RETRY',
+    description:
+      'After the authentication window was closed (a wrong password, then Close), refuses another sign-in for that partner tenant: the closed attempt still counts as in progress (seen only on a second attempt).',
+  },
+  {
+    name: 'partner-refusal-remembered',
+    requirement: 'RETRY',
+    description:
+      "Remembers a partner organisation's refusal (PARTNER_LOGIN_NOT_ALLOWED) and shows it again without asking the service, even once the partner allows partner logins (seen only on a second attempt).",
+  },
+  {
+    name: 'reopen-shows-stale-zpa',
+    requirement: 'SWITCH-HOLDS',
+    description:
+      'The Private Access window, opened again, shows the ZPA status each tenant had when it was first opened again after the partner was added, not what the last switch left (seen only after a reopen).',
+  },
+  {
+    name: 'turn-off-ignored',
+    requirement: 'SWITCH-HOLDS',
+    description: 'Turn Off for a partner tenant does nothing: its ZPA stays on.',
+  },
+  {
+    name: 'turn-on-main-not-requested',
+    requirement: 'EX-MAIN-ON',
+    description:
+      "Turn On for the main tenant shows its ZPA on and the partner's off without asking the service for either tunnel.",
+    // EX-MAIN-ON's scenario checks EX-ONE-ACTIVE after the switch it stops at.
+    blocks: ['EX-ONE-ACTIVE'],
+  },
+  {
+    name: 'enrolment-refusal-not-shown',
+    requirement: 'FAIL-NO-CHANGE',
+    description:
+      'When the service refuses the partner enrolment after the identity provider redirected back, leaves the authentication window open with no error.',
   },
   {
     name: 'main-off-after-failed-sign-in',

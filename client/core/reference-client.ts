@@ -114,6 +114,13 @@ export class ReferenceClient {
   #error: string | undefined;
   /** Tenants whose sign-in was cancelled (only the defect retry-after-cancel-refused remembers them). */
   readonly #cancelled = new Set<string>();
+  /** Tenants whose authentication window was closed (only retry-after-closed-window-refused). */
+  readonly #abandoned = new Set<string>();
+  /** Partner domains the policy API refused, with the error (only partner-refusal-remembered). */
+  readonly #refused = new Map<string, string>();
+  /** The ZPA status the window showed when first opened again, shown on each reopen until a switch in it (only reopen-shows-stale-zpa). */
+  #staleZpa: Map<string, TunnelState> | undefined;
+  #showStale = false;
   readonly #listeners = new Set<(view: ClientView) => void>();
   /** Actions and sign-in callbacks run one at a time, in arrival order. */
   #queue: Promise<unknown> = Promise.resolve();
@@ -220,7 +227,12 @@ export class ReferenceClient {
       case 'private-access':
         view.window = 'private-access';
         view.title = TITLES.privateAccess;
-        view.tenants = this.#listedTenants().map(toTenantView);
+        view.tenants = this.#listedTenants()
+          .map((tenant) => ({
+            ...tenant,
+            zpa: (this.#showStale && this.#staleZpa?.get(tenant.id)) || tenant.zpa,
+          }))
+          .map(toTenantView);
         view.controls = [...(this.#partnerLogin().showLink ? ['Add Partner Tenant'] : []), 'Close'];
         if (!this.#device.services.zpa && this.#defect !== 'zia-only-partner-info-missing') {
           view.info = [PARTNER_TENANT_INFO];
@@ -295,6 +307,10 @@ export class ReferenceClient {
     switch (screen.window) {
       case 'main':
         if (control === 'Private Access' && this.#defect !== 'private-access-does-not-open') {
+          if (this.#defect === 'reopen-shows-stale-zpa' && this.#partners.length > 0) {
+            this.#staleZpa ??= new Map(this.#listedTenants().map((tenant) => [tenant.id, tenant.zpa]));
+            this.#showStale = true;
+          }
           this.#go({ window: 'private-access' });
         }
         // Internet Security is outside what this client simulates: nothing happens.
@@ -318,7 +334,7 @@ export class ReferenceClient {
         return;
       case 'authentication':
         await screen.attempt.listener.close();
-        this.#cancelled.add(screen.attempt.tenant.id);
+        this.#abandoned.add(screen.attempt.tenant.id);
         this.#go({ window: 'private-access' }, `Sign-in to ${screen.attempt.tenant.name} was cancelled.`);
         return;
     }
@@ -395,10 +411,18 @@ export class ReferenceClient {
     if (sendsPrimaryTenant(platform, clientVersion) && this.#defect !== 'primary-tenant-not-sent') {
       request.primaryTenant = { domain: this.#device.tenant.domain, cloud: this.#device.tenant.cloud };
     }
+    const remembered = this.#refused.get(domainOf(username));
+    if (this.#defect === 'partner-refusal-remembered' && remembered !== undefined) {
+      this.#setError(remembered);
+      return;
+    }
     let partner: TenantInfo;
     try {
       partner = (await this.#api.lookupPartner(request)).tenant;
     } catch (error) {
+      if (error instanceof PolicyApiError && error.code === ErrorCodes.partnerLoginNotAllowed) {
+        this.#refused.set(domainOf(username), errorText(error));
+      }
       if (
         this.#defect === 'partner-refusal-not-shown' &&
         error instanceof PolicyApiError &&
@@ -416,7 +440,10 @@ export class ReferenceClient {
   // ---- partner sign-in ----
 
   async #beginSignIn(partner: TenantInfo, username: string): Promise<void> {
-    if (this.#defect === 'retry-after-cancel-refused' && this.#cancelled.has(partner.id)) {
+    if (
+      (this.#defect === 'retry-after-cancel-refused' && this.#cancelled.has(partner.id)) ||
+      (this.#defect === 'retry-after-closed-window-refused' && this.#abandoned.has(partner.id))
+    ) {
       this.#setError(`A sign-in to ${partner.name} is already in progress.`);
       return;
     }
@@ -491,6 +518,9 @@ export class ReferenceClient {
         await this.#completeSignIn(attempt, callbackUrl);
       } catch (failure) {
         const message = `Sign-in to ${name} failed: ${errorText(failure)}`;
+        if (this.#defect === 'enrolment-refusal-not-shown' && failure instanceof PolicyApiError) {
+          return { status: 400, message };
+        }
         this.#go({ window: 'private-access' }, message);
         return { status: 400, message };
       }
@@ -534,13 +564,19 @@ export class ReferenceClient {
     }
     const tenant = this.#listedTenants().find((candidate) => candidate.name === tenantName);
     if (tenant === undefined) return;
+    this.#showStale = false;
     try {
       if (control === 'Turn Off' && this.#defect === 'turn-off-keeps-tunnel') {
         this.#showTunnel(tenant.id, 'off');
+      } else if (control === 'Turn Off' && tenant.role === 'partner' && this.#defect === 'turn-off-ignored') {
+        return;
       } else if (control === 'Turn Off') {
         await this.#putTunnel(tenant.id, 'off');
       } else if (tenant.role === 'main' && this.#defect === 'turn-on-main-leaves-partner-on') {
         await this.#putTunnel(tenant.id, 'on');
+      } else if (tenant.role === 'main' && this.#defect === 'turn-on-main-not-requested') {
+        for (const other of this.#listedTenants())
+          this.#showTunnel(other.id, other.id === tenant.id ? 'on' : 'off');
       } else if (tenant.role === 'partner' && this.#defect === 'partner-turn-on-ignored') {
         return;
       } else {

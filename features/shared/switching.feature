@@ -61,3 +61,32 @@ Feature: Switching ZPA between the main tenant and the partner tenant
     Examples: macOS
       | platform |
       | macOS    |
+
+  @req:SWITCH-HOLDS
+  Scenario Outline: Each switch holds when Private Access is opened again on <platform>
+    Given Zscaler Client Connector for <platform> is enrolled as "alice@acme.example"
+    And I have added the partner tenant "Globex Corporation" as "alice@globex.example"
+    And ZPA is on for the partner tenant "Globex Corporation" only
+    When I click Turn On for the main tenant
+    And I click Close
+    And I click Private Access
+    Then the Private Access window opened again shows ZPA as the last switch left it
+    When I click Turn On for the partner tenant "Globex Corporation"
+    And I click Close
+    And I click Private Access
+    Then the Private Access window opened again shows ZPA as the last switch left it
+    When I click Turn Off for the partner tenant "Globex Corporation"
+    Then the partner tenant "Globex Corporation" is listed with ZPA off
+    When I click Close
+    And I click Private Access
+    Then the Private Access window opened again shows ZPA as the last switch left it
+
+    @platform:windows
+    Examples: Windows
+      | platform |
+      | Windows  |
+
+    @platform:macos
+    Examples: macOS
+      | platform |
+      | macOS    |
