@@ -133,6 +133,14 @@ check(
     'PRE-DOMAIN#other-domain-refused',
     'FAIL-NO-CHANGE#nothing-added',
     'FAIL-NO-CHANGE#main-unchanged',
+    'CALLBACK-STATE#nothing-added',
+    'CALLBACK-STATE#main-unchanged',
+    'CALLBACK-ISS#nothing-added',
+    'CALLBACK-ISS#main-unchanged',
+    'CALLBACK-CODE#nothing-added',
+    'CALLBACK-CODE#main-unchanged',
+    'ID-TOKEN#nothing-added',
+    'ID-TOKEN#main-unchanged',
   ],
   (tenant) => `no partner tenant "${tenant}" and ZPA still on for the organisation's tenant`,
   async function (tenant: string) {
@@ -149,7 +157,15 @@ check(
 
 check(
   'the client shows an error',
-  ['PRE-PARTNER#error-shown', 'PRE-PARTNER-SPECIFIC#refuses-others', 'FAIL-NO-CHANGE#error-shown'],
+  [
+    'PRE-PARTNER#error-shown',
+    'PRE-PARTNER-SPECIFIC#refuses-others',
+    'FAIL-NO-CHANGE#error-shown',
+    'CALLBACK-STATE#error-shown',
+    'CALLBACK-ISS#error-shown',
+    'CALLBACK-CODE#error-shown',
+    'ID-TOKEN#error-shown',
+  ],
   'a visible error in the client',
   async function () {
     const view = await this.settle((v) => Boolean(v.error), 'an error in the client');

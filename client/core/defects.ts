@@ -285,6 +285,47 @@ const DEFECT_LIST = [
       'After error 42035, keeps refusing in the same window: a corrected username submitted there gets 42035 again (seen only on a second attempt).',
   },
   {
+    name: 'callback-state-not-checked',
+    requirement: 'CALLBACK-STATE',
+    description:
+      "Takes the loopback callback's state on trust: a callback with a wrong state, or none, is redeemed at the token endpoint as if it answered the pending request.",
+  },
+  {
+    name: 'callback-iss-not-checked',
+    requirement: 'CALLBACK-ISS',
+    description:
+      'Ignores the iss of the loopback callback (RFC 9207): a callback naming another identity provider is redeemed at the partner\'s token endpoint.',
+  },
+  {
+    name: 'token-error-not-shown',
+    requirement: 'CALLBACK-CODE',
+    description:
+      'When the token endpoint refuses the authorization code, goes back to the Private Access window silently, with no error.',
+  },
+  {
+    name: 'id-token-audience-not-checked',
+    requirement: 'ID-TOKEN',
+    description:
+      "Uses an ID token whose aud does not name the client's client_id: it sends it to the policy API to enrol.",
+  },
+  {
+    name: 'id-token-nonce-not-checked',
+    requirement: 'ID-TOKEN',
+    description:
+      "Uses an ID token whose nonce is not the authorization request's: the policy API, which cannot know the nonce, enrols the device and the partner tenant is added.",
+  },
+  {
+    name: 'id-token-expiry-not-checked',
+    requirement: 'ID-TOKEN',
+    description: 'Uses an expired ID token: it sends it to the policy API to enrol.',
+  },
+  {
+    name: 'id-token-refusal-not-shown',
+    requirement: 'ID-TOKEN',
+    description:
+      'When the policy API refuses the ID token (INVALID_ID_TOKEN: a signature the identity provider\'s keys do not verify), goes back to the Private Access window silently, with no error.',
+  },
+  {
     name: 'main-off-after-failed-sign-in',
     requirement: 'FAIL-NO-CHANGE',
     description:
