@@ -73,7 +73,9 @@ check(
       idp.tokenRequests.some((request) => request.code === code),
     );
     if (where) {
-      unmet(`the client redeemed the forged response's code at the token endpoint of ${where.organisation.name}`);
+      unmet(
+        `the client redeemed the forged response's code at the token endpoint of ${where.organisation.name}`,
+      );
     }
   },
 );

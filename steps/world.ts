@@ -287,8 +287,11 @@ export class ConformanceWorld extends World<RunParameters> {
     await this.requireSignInPage();
     const opened = URL.parse(this.pageFor ?? '');
     const redirectUri = opened?.searchParams.get('redirect_uri');
-    const idp = [...this.env.identityProviders.values()].find((candidate) => candidate.origin === opened?.origin);
-    if (!opened || !redirectUri || !idp) throw new Error(`no pending authorization request (${this.pageFor})`);
+    const idp = [...this.env.identityProviders.values()].find(
+      (candidate) => candidate.origin === opened?.origin,
+    );
+    if (!opened || !redirectUri || !idp)
+      throw new Error(`no pending authorization request (${this.pageFor})`);
     const partner = this.organisationNamed(idp.organisation.name);
     const attacker = partner.users.findLast((user) => user.username !== this.partnerUsername);
     if (!attacker) throw new Error(`${partner.name} has no user but ${this.partnerUsername} in the fixtures`);

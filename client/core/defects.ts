@@ -36,6 +36,10 @@ const AFTER_ADD_TENANT = [
   'FAIL-NO-CHANGE',
   'MULTI-PARTNER',
   'RETRY',
+  'CALLBACK-STATE',
+  'CALLBACK-ISS',
+  'CALLBACK-CODE',
+  'ID-TOKEN',
 ] as const;
 
 /** Blocked when no partner sign-in page appears (or not the partner's): everything behind the sign-in. */
@@ -294,7 +298,7 @@ const DEFECT_LIST = [
     name: 'callback-iss-not-checked',
     requirement: 'CALLBACK-ISS',
     description:
-      'Ignores the iss of the loopback callback (RFC 9207): a callback naming another identity provider is redeemed at the partner\'s token endpoint.',
+      "Ignores the iss of the loopback callback (RFC 9207): a callback naming another identity provider is redeemed at the partner's token endpoint.",
   },
   {
     name: 'token-error-not-shown',
@@ -323,13 +327,15 @@ const DEFECT_LIST = [
     name: 'id-token-refusal-not-shown',
     requirement: 'ID-TOKEN',
     description:
-      'When the policy API refuses the ID token (INVALID_ID_TOKEN: a signature the identity provider\'s keys do not verify), goes back to the Private Access window silently, with no error.',
+      "When the policy API refuses the ID token (INVALID_ID_TOKEN: a signature the identity provider's keys do not verify), goes back to the Private Access window silently, with no error.",
   },
   {
     name: 'main-off-after-failed-sign-in',
     requirement: 'FAIL-NO-CHANGE',
     description:
       "Turns the main tenant's ZPA off when the partner sign-in starts and does not turn it back on when the sign-in is cancelled or fails.",
+    // A forged or faulty sign-in fails too, and must leave the organisation's tenant as it was.
+    alsoBreaks: ['CALLBACK-STATE', 'CALLBACK-ISS', 'CALLBACK-CODE', 'ID-TOKEN'],
   },
 ] as const satisfies readonly DefectInfo[];
 

@@ -86,8 +86,7 @@ export const startSignIn: SignInFactory = async (request) => {
           idTokenExpected: true,
         });
       } catch (error) {
-        const claim = (error as { cause?: { claim?: unknown } }).cause?.claim;
-        if (typeof claim === 'string' && skip.has(claim) && rawIdToken !== undefined) return rawIdToken;
+        if (rawIdToken !== undefined && skip.has(failedClaim(error) ?? '')) return rawIdToken;
         throw error;
       }
       if (tokens.id_token === undefined) throw new Error('the identity provider returned no ID token');
@@ -95,3 +94,12 @@ export const startSignIn: SignInFactory = async (request) => {
     },
   };
 };
+
+/** The ID token claim a validation failed on: openid-client's error wraps oauth4webapi's, whose cause names it. */
+function failedClaim(error: unknown): string | undefined {
+  for (let link = error; link instanceof Error; link = link.cause) {
+    const { claim } = (link.cause ?? {}) as { claim?: unknown };
+    if (typeof claim === 'string') return claim;
+  }
+  return undefined;
+}

@@ -88,7 +88,12 @@ export interface TokenRequest {
  * with another nonce than the authorization request's, or expired an hour ago.
  */
 export type IdTokenFault = 'foreign-key' | 'other-audience' | 'other-nonce' | 'expired';
-export const ID_TOKEN_FAULTS: readonly IdTokenFault[] = ['foreign-key', 'other-audience', 'other-nonce', 'expired'];
+export const ID_TOKEN_FAULTS: readonly IdTokenFault[] = [
+  'foreign-key',
+  'other-audience',
+  'other-nonce',
+  'expired',
+];
 /** The claims each scope releases, in the ID token and at the userinfo endpoint. */
 const SCOPE_CLAIMS: Record<Scope, string[]> = {
   openid: ['sub'],
@@ -234,7 +239,8 @@ async function withFault(idToken: string, fault: IdTokenFault, keys: readonly Si
   const now = Math.floor(Date.now() / 1000);
   if (fault === 'other-audience') claims.aud = OTHER_CLIENT_ID;
   if (fault === 'other-nonce') claims.nonce = randomBytes(16).toString('base64url');
-  if (fault === 'expired') Object.assign(claims, { iat: now - 2 * 3600, exp: now - 3600, auth_time: now - 2 * 3600 });
+  if (fault === 'expired')
+    Object.assign(claims, { iat: now - 2 * 3600, exp: now - 3600, auth_time: now - 2 * 3600 });
   const key = fault === 'foreign-key' ? await foreignKey(alg) : own;
   return new SignJWT(claims)
     .setProtectedHeader({ alg, kid: String(key.signing.kid), typ: header.typ ?? 'JWT' })
