@@ -67,3 +67,37 @@ check(
     if (!view.title.includes(tenant)) unmet(`the authentication window is titled "${view.title}"`);
   },
 );
+
+check(
+  "the client does not redeem the attacker's code",
+  ['CALLBACK-STATE#rejected', 'CALLBACK-ISS#rejected'],
+  'the forged authorization response rejected: its code never presented at a token endpoint',
+  async function () {
+    const code = this.forgedCode;
+    if (code === undefined) throw new Error('no forged callback was sent in this scenario');
+    const where = [...this.env.identityProviders.values()].find((idp) =>
+      idp.tokenRequests.some((request) => request.code === code),
+    );
+    if (where) {
+      unmet(
+        `the client redeemed the forged response's code at the token endpoint of ${where.organisation.name}`,
+      );
+    }
+  },
+);
+
+check(
+  'the client sends no ID token to the policy API',
+  ['ID-TOKEN#rejected'],
+  'the faulty ID token rejected by the client: not sent to the policy API',
+  async function () {
+    const sent = this.env.policy.requests.filter(
+      (request) => request.method === 'POST' && request.path.endsWith('/partner-tenants'),
+    );
+    if (sent.length > 0) {
+      unmet(
+        `the client sent the ID token to the policy API (POST /partner-tenants, answered ${sent.map((request) => request.status).join(', ')})`,
+      );
+    }
+  },
+);

@@ -1,5 +1,6 @@
 import { type IWorldOptions, setWorldConstructor, World } from '@cucumber/cucumber';
 import type { Device, TunnelLogEntry } from '../mocks/policy/state.ts';
+import { attackerCode, sendCallback } from '../src/agents/attacker.ts';
 import { BrowserUserAgent } from '../src/agents/browser-user-agent.ts';
 import { HttpUserAgent } from '../src/agents/http-user-agent.ts';
 import {
@@ -45,6 +46,9 @@ export interface RunParameters {
   actionTimeoutMs?: number;
 }
 
+/** What the attacker's forged authorization response gets wrong (docs/driver-protocol.md). */
+export type Forgery = 'wrong-state' | 'no-state' | 'other-issuer' | 'other-client';
+
 /** How long the client may take to open its authentication window after Submit (a partner lookup first). */
 const SIGN_IN_WINDOW_TIMEOUT_MS = 5_000;
 
@@ -63,6 +67,8 @@ export class ConformanceWorld extends World<RunParameters> {
   user: User | undefined;
   /** The username last entered for the partner tenant. */
   partnerUsername: string | undefined;
+  /** The code of the attacker's forged callback, once sent. */
+  forgedCode: string | undefined;
   /** Violations a step saw and noted without stopping (steps/check.ts `noteViolation`). */
   readonly noted: Nonconformance[] = [];
   /** The window right after the last Turn On or Turn Off (SWITCH-HOLDS compares a reopened window). */
@@ -274,6 +280,42 @@ export class ConformanceWorld extends World<RunParameters> {
       this.pageFor = undefined;
     }
     return result;
+  }
+
+  /**
+   * Sends the client's loopback listener a forged authorization response for the sign-in it has
+   * open: a real code the partner's identity provider issued for the attacker's own account (to the
+   * client's client_id, or to `otherClientId` for `other-client`), with the pending state and the
+   * partner's iss except where `forgery` says otherwise.
+   */
+  async forgeCallback(forgery: Forgery): Promise<void> {
+    await this.requireSignInPage();
+    const opened = URL.parse(this.pageFor ?? '');
+    const redirectUri = opened?.searchParams.get('redirect_uri');
+    const idp = [...this.env.identityProviders.values()].find(
+      (candidate) => candidate.origin === opened?.origin,
+    );
+    if (!opened || !redirectUri || !idp)
+      throw new Error(`no pending authorization request (${this.pageFor})`);
+    const partner = this.organisationNamed(idp.organisation.name);
+    const attacker = partner.users.findLast((user) => user.username !== this.partnerUsername);
+    if (!attacker) throw new Error(`${partner.name} has no user but ${this.partnerUsername} in the fixtures`);
+    const code = await attackerCode(
+      idp.issuer,
+      forgery === 'other-client' ? idp.otherClientId : idp.clientId,
+      attacker,
+    );
+    const other = [...this.env.identityProviders.values()].find((candidate) => candidate !== idp);
+    if (!other) throw new Error('the simulated world has one identity provider only');
+    const state = opened.searchParams.get('state') ?? '';
+    const parameters: Record<string, string> = {
+      code,
+      iss: forgery === 'other-issuer' ? other.issuer : idp.issuer,
+    };
+    if (forgery === 'wrong-state') parameters.state = `${state}-forged`;
+    else if (forgery !== 'no-state') parameters.state = state;
+    this.forgedCode = code;
+    await sendCallback(redirectUri, parameters);
   }
 
   /**

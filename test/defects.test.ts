@@ -81,12 +81,16 @@ const MISBEHAVING_AT: Record<string, readonly DefectName[]> = {
     'main-window-after-sign-in',
     'enrolment-refusal-not-shown',
     'partner-login-keeps-main-on',
+    'id-token-nonce-not-checked',
+    'id-token-refusal-not-shown',
   ],
   'I enter a wrong password for the partner tenant and log in': [
     'main-off-after-failed-sign-in',
     'opens-own-idp',
   ],
   'I cancel the sign-in on the identity provider page': ['main-off-after-failed-sign-in', 'opens-own-idp'],
+  "^an attacker sends the client's loopback listener a callback (with a wrong state|without state|with the iss of another identity provider|with a code issued to another client)$":
+    ['callback-state-not-checked', 'callback-iss-not-checked', 'token-error-not-shown'],
 };
 
 test('every step that acts on the client has a defect that misbehaves there', async () => {

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { createLocalJWKSet, type JWK, jwtVerify } from 'jose';
 import * as client from 'openid-client';
 import { type RunningIdentityProvider, startIdentityProvider } from '../mocks/idp/identity-provider.ts';
+import { attackerCode, sendCallback } from '../src/agents/attacker.ts';
 import { HttpUserAgent, RedirectedToClientError } from '../src/agents/http-user-agent.ts';
 import { DEFAULT_IDENTITY_PROVIDER, identityProviderSettings } from '../src/fixtures/defaults.ts';
 import type { IdentityProviderSettings, Organisation } from '../src/fixtures/types.ts';
@@ -376,6 +377,70 @@ describe('Okta-style identity provider', () => {
     const again = await redeem({});
     assert.equal(again.status, 400);
     assert.equal(((await again.json()) as { error: string }).error, 'invalid_grant');
+  });
+
+  test('issues ID tokens with the fault it is switched to, records the codes presented, and is sound again after reset()', async () => {
+    const keys = createLocalJWKSet(idp.jwks as { keys: JWK[] });
+    const tokenFor = async () => {
+      const request = await authorizationRequest(config, callback.redirectUri);
+      const response = await signIn(request);
+      const code = response.searchParams.get('code') ?? '';
+      const redeemed = await fetch(`${idp.issuer}/v1/token`, {
+        method: 'POST',
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          code,
+          redirect_uri: callback.redirectUri,
+          client_id: idp.clientId,
+          code_verifier: request.verifier,
+        }),
+      });
+      const { id_token } = (await redeemed.json()) as { id_token: string };
+      return { code, idToken: id_token, nonce: request.nonce };
+    };
+    const verified = async (idToken: string) =>
+      (await jwtVerify(idToken, keys, { issuer: idp.issuer, currentDate: new Date(0) })).payload;
+
+    idp.reset();
+    idp.issueFaultyIdTokens('other-audience');
+    const other = await tokenFor();
+    assert.equal((await verified(other.idToken)).aud, idp.otherClientId);
+    assert.deepEqual(idp.tokenRequests, [{ code: other.code, clientId: idp.clientId }]);
+    idp.issueFaultyIdTokens('other-nonce');
+    const nonce = await tokenFor();
+    assert.notEqual((await verified(nonce.idToken)).nonce, nonce.nonce);
+    idp.issueFaultyIdTokens('expired');
+    const expired = await tokenFor();
+    assert.ok(((await verified(expired.idToken)).exp ?? Infinity) < Date.now() / 1000 - 3000);
+    idp.issueFaultyIdTokens('foreign-key');
+    const foreign = await tokenFor();
+    await assert.rejects(verified(foreign.idToken), { code: 'ERR_JWKS_NO_MATCHING_KEY' });
+
+    idp.reset();
+    assert.deepEqual(idp.tokenRequests, []);
+    const sound = await tokenFor();
+    const claims = await jwtVerify(sound.idToken, keys, { issuer: idp.issuer, audience: idp.clientId });
+    assert.equal(claims.payload.nonce, sound.nonce);
+  });
+
+  test('has another registered app, whose codes the client cannot redeem', async () => {
+    const code = await attackerCode(idp.issuer, idp.otherClientId, hank);
+    const refused = await fetch(`${idp.issuer}/v1/token`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: callback.redirectUri,
+        client_id: idp.clientId,
+        code_verifier: client.randomPKCECodeVerifier(),
+      }),
+    });
+    assert.equal(refused.status, 400);
+    assert.equal(((await refused.json()) as { error: string }).error, 'invalid_grant');
+    await assert.rejects(
+      sendCallback('http://localhost:1/oauth/callback', { code }),
+      /not http on 127\.0\.0\.1/,
+    );
   });
 
   test('prefills the username from login_hint', async () => {

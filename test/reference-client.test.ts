@@ -636,6 +636,18 @@ describe('actions the window does not offer', () => {
 
 // ---- defects: each one breaks its behaviour ----
 
+/** The defect asks the sign-in to skip `check` (sign-in.ts; the runs show what that lets through). */
+async function skipsCheck(defect: DefectName, check: string): Promise<void> {
+  const session = await startSession({ defect });
+  await openAddTenant(session.client);
+  await submitUsername(session.client, GLOBEX_USER);
+  assert.deepEqual(session.signIns[0]?.skip, [check]);
+  const clean = await startSession();
+  await openAddTenant(clean.client);
+  await submitUsername(clean.client, GLOBEX_USER);
+  assert.equal(clean.signIns[0]?.skip, undefined);
+}
+
 const defectChecks: Record<DefectName, () => Promise<void>> = {
   'add-partner-link-ignores-org-setting': async () => {
     const { client } = await startSession({
@@ -1035,6 +1047,34 @@ const defectChecks: Record<DefectName, () => Promise<void>> = {
     assert.equal(reply.status, 400);
     assert.equal(session.client.view().window, 'authentication');
     assert.equal(session.client.view().error, undefined);
+  },
+  'callback-state-not-checked': () => skipsCheck('callback-state-not-checked', 'state'),
+  'callback-iss-not-checked': () => skipsCheck('callback-iss-not-checked', 'iss'),
+  'token-error-not-shown': async () => {
+    const session = await startSession({ defect: 'token-error-not-shown' });
+    await openAddTenant(session.client);
+    await submitUsername(session.client, GLOBEX_USER);
+    await redirectBack(session.client.view(), { code: 'other-client' });
+    assert.equal(session.client.view().window, 'private-access');
+    assert.equal(session.client.view().error, undefined);
+    // Other failures are still shown.
+    await click(session.client, 'Add Partner Tenant');
+    await submitUsername(session.client, GLOBEX_USER);
+    await redirectBack(session.client.view(), { code: 'expired' });
+    assert.match(session.client.view().error ?? '', /invalid_grant/);
+  },
+  'id-token-audience-not-checked': () => skipsCheck('id-token-audience-not-checked', 'aud'),
+  'id-token-nonce-not-checked': () => skipsCheck('id-token-nonce-not-checked', 'nonce'),
+  'id-token-expiry-not-checked': () => skipsCheck('id-token-expiry-not-checked', 'exp'),
+  'id-token-refusal-not-shown': async () => {
+    const session = await startSession({
+      defect: 'id-token-refusal-not-shown',
+      enrolPartnerError: new PolicyApiError(401, 'INVALID_ID_TOKEN', 'the ID token was refused'),
+    });
+    await addGlobex(session);
+    assert.equal(session.client.view().window, 'private-access');
+    assert.equal(session.client.view().error, undefined);
+    assert.deepEqual(tenantStates(session.client.view()), ['Acme Corp: on']);
   },
   'main-off-after-failed-sign-in': async () => {
     const session = await startSession({ defect: 'main-off-after-failed-sign-in' });

@@ -37,6 +37,10 @@ const AFTER_ADD_TENANT = [
   'MULTI-PARTNER',
   'RETRY',
   'SWITCH-HOLDS',
+  'CALLBACK-STATE',
+  'CALLBACK-ISS',
+  'CALLBACK-CODE',
+  'ID-TOKEN',
 ] as const;
 
 /** Blocked when no partner sign-in page appears (or not the partner's): everything behind the sign-in. */
@@ -327,13 +331,56 @@ const DEFECT_LIST = [
     name: 'enrolment-refusal-not-shown',
     requirement: 'FAIL-NO-CHANGE',
     description:
-      'When the service refuses the partner enrolment after the identity provider redirected back, leaves the authentication window open with no error.',
+      'When the partner organisation refuses the enrolment (PARTNER_LOGIN_NOT_ALLOWED) after its identity provider redirected back, leaves the authentication window open with no error.',
+  },
+  {
+    name: 'callback-state-not-checked',
+    requirement: 'CALLBACK-STATE',
+    description:
+      "Takes the loopback callback's state on trust: a callback with a wrong state, or none, is redeemed at the token endpoint as if it answered the pending request.",
+  },
+  {
+    name: 'callback-iss-not-checked',
+    requirement: 'CALLBACK-ISS',
+    description:
+      "Ignores the iss of the loopback callback (RFC 9207): a callback naming another identity provider is redeemed at the partner's token endpoint.",
+  },
+  {
+    name: 'token-error-not-shown',
+    requirement: 'CALLBACK-CODE',
+    description:
+      'When the token endpoint refuses the authorization code, goes back to the Private Access window silently, with no error.',
+  },
+  {
+    name: 'id-token-audience-not-checked',
+    requirement: 'ID-TOKEN',
+    description:
+      "Uses an ID token whose aud does not name the client's client_id: it sends it to the policy API to enrol.",
+  },
+  {
+    name: 'id-token-nonce-not-checked',
+    requirement: 'ID-TOKEN',
+    description:
+      "Uses an ID token whose nonce is not the authorization request's: the policy API, which cannot know the nonce, enrols the device and the partner tenant is added.",
+  },
+  {
+    name: 'id-token-expiry-not-checked',
+    requirement: 'ID-TOKEN',
+    description: 'Uses an expired ID token: it sends it to the policy API to enrol.',
+  },
+  {
+    name: 'id-token-refusal-not-shown',
+    requirement: 'ID-TOKEN',
+    description:
+      "When the policy API refuses the ID token (INVALID_ID_TOKEN: a signature the identity provider's keys do not verify), goes back to the Private Access window silently, with no error.",
   },
   {
     name: 'main-off-after-failed-sign-in',
     requirement: 'FAIL-NO-CHANGE',
     description:
       "Turns the main tenant's ZPA off when the partner sign-in starts and does not turn it back on when the sign-in is cancelled or fails.",
+    // A forged or faulty sign-in fails too, and must leave the organisation's tenant as it was.
+    alsoBreaks: ['CALLBACK-STATE', 'CALLBACK-ISS', 'CALLBACK-CODE', 'ID-TOKEN'],
   },
 ] as const satisfies readonly DefectInfo[];
 

@@ -4,6 +4,7 @@
  * (defects.ts) that each break one behaviour.
  */
 import { mkdir } from 'node:fs/promises';
+import * as oidc from 'openid-client';
 import {
   type DeviceResponse,
   ErrorCodes,
@@ -24,7 +25,7 @@ import {
 } from './partner-login-policy.ts';
 import { loadState, type PersistedPartner, saveState } from './persistence.ts';
 import { createPolicyApi, type PolicyApi, PolicyApiError, type PolicyApiFactory } from './policy-api.ts';
-import { type SignInFactory, type SignInSession, startSignIn } from './sign-in.ts';
+import { type SignInFactory, type SignInSession, type SkippedCheck, startSignIn } from './sign-in.ts';
 import { isVersion } from './version.ts';
 
 export interface ReferenceClientOptions {
@@ -44,6 +45,15 @@ export interface ReferenceClientDeps {
   policyApi?: PolicyApiFactory;
   signIn?: SignInFactory;
 }
+
+/** The defects that skip one check of the sign-in response or of the ID token. */
+const SKIPPED_CHECK: Partial<Record<DefectName, SkippedCheck>> = {
+  'callback-state-not-checked': 'state',
+  'callback-iss-not-checked': 'iss',
+  'id-token-audience-not-checked': 'aud',
+  'id-token-nonce-not-checked': 'nonce',
+  'id-token-expiry-not-checked': 'exp',
+};
 
 export const TITLES = {
   main: 'Zscaler Client Connector',
@@ -469,6 +479,7 @@ export class ReferenceClient {
       this.#defect === 'redirect-uri-not-registered' ? '/callback' : CALLBACK_PATH,
     );
     let session: SignInSession;
+    const skipped = this.#defect === undefined ? undefined : SKIPPED_CHECK[this.#defect];
     try {
       session = await this.#signIn({
         issuer: idp.issuer,
@@ -477,6 +488,7 @@ export class ReferenceClient {
         redirectUri: listener.redirectUri,
         ...(this.#defect === 'authorization-without-pkce' ? { omit: ['pkce'] as const } : {}),
         ...(this.#defect === 'authorization-without-state' ? { omit: ['state'] as const } : {}),
+        ...(skipped === undefined ? {} : { skip: [skipped] }),
       });
     } catch (error) {
       await listener.close();
@@ -517,8 +529,16 @@ export class ReferenceClient {
       try {
         await this.#completeSignIn(attempt, callbackUrl);
       } catch (failure) {
+        if (silencedByDefect(this.#defect, failure)) {
+          this.#go({ window: 'private-access' });
+          return { status: 400, message: 'Sign-in failed.' };
+        }
         const message = `Sign-in to ${name} failed: ${errorText(failure)}`;
-        if (this.#defect === 'enrolment-refusal-not-shown' && failure instanceof PolicyApiError) {
+        if (
+          this.#defect === 'enrolment-refusal-not-shown' &&
+          failure instanceof PolicyApiError &&
+          failure.code === ErrorCodes.partnerLoginNotAllowed
+        ) {
           return { status: 400, message };
         }
         this.#go({ window: 'private-access' }, message);
@@ -723,6 +743,15 @@ export class ReferenceClient {
     this.#queue = run.catch(() => {});
     return run;
   }
+}
+
+/** The failures two defects swallow: the token endpoint refusing the code, the policy API the ID token. */
+function silencedByDefect(defect: DefectName | undefined, failure: unknown): boolean {
+  if (defect === 'token-error-not-shown') return failure instanceof oidc.ResponseBodyError;
+  if (defect === 'id-token-refusal-not-shown') {
+    return failure instanceof PolicyApiError && failure.code === ErrorCodes.invalidIdToken;
+  }
+  return false;
 }
 
 function toTenantView(tenant: ListedTenant): TenantView {

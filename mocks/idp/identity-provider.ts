@@ -4,11 +4,22 @@
  * redirect URIs (RFC 8252), authorization code + PKCE, accounts from the organisation's users, the
  * client registration from the organisation's `identityProvider` settings.
  * It listens on 127.0.0.1 only, on a free port, with fresh keys per start.
+ * For the scenarios of a forged sign-in it also has a second registered app (`otherClientId`), records
+ * the codes presented at its token endpoint, and can be switched to issue faulty ID tokens
+ * (`issueFaultyIdTokens`) until `reset()`.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair, type JWK } from 'jose';
+import {
+  decodeJwt,
+  decodeProtectedHeader,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type JWK,
+  SignJWT,
+} from 'jose';
 import Koa from 'koa';
 import mount from 'koa-mount';
 import Provider, {
@@ -51,12 +62,38 @@ export interface RunningIdentityProvider {
    * browser window the client opened, signed in from a session and sent back at once).
    */
   readonly authorizationRequests: readonly { loginHint: string | undefined }[];
-  forgetRequests(): void;
+  /** Every request to the token endpoint since the last `reset()`: the code and client it named. */
+  readonly tokenRequests: readonly TokenRequest[];
+  /** Another app registered at this identity provider (native, loopback redirects, PKCE). */
+  otherClientId: string;
+  /** From now until `reset()`, every ID token it issues has this fault. */
+  issueFaultyIdTokens(fault: IdTokenFault): void;
+  /** Forgets the requests it received and issues sound ID tokens again: before each scenario. */
+  reset(): void;
   /** Stops listening and drops every open connection. */
   close(): Promise<void>;
 }
 
 export const MOUNT_PATH = '/oauth2/default';
+const TOKEN_PATH = `${MOUNT_PATH}/v1/token`;
+export const OTHER_CLIENT_ID = 'partner-portal-native';
+
+export interface TokenRequest {
+  code: string | undefined;
+  clientId: string | undefined;
+}
+
+/**
+ * What is wrong with the ID tokens: signed with a key that is not in the JWKS, for another audience,
+ * with another nonce than the authorization request's, or expired an hour ago.
+ */
+export type IdTokenFault = 'foreign-key' | 'other-audience' | 'other-nonce' | 'expired';
+export const ID_TOKEN_FAULTS: readonly IdTokenFault[] = [
+  'foreign-key',
+  'other-audience',
+  'other-nonce',
+  'expired',
+];
 /** The claims each scope releases, in the ID token and at the userinfo endpoint. */
 const SCOPE_CLAIMS: Record<Scope, string[]> = {
   openid: ['sub'],
@@ -92,6 +129,8 @@ export async function startIdentityProvider(
     });
 
   const authorizationRequests: { loginHint: string | undefined }[] = [];
+  const tokenRequests: TokenRequest[] = [];
+  let fault: IdTokenFault | undefined;
   const cookieKeys = [randomBytes(32).toString('base64url')];
   try {
     const signingKeys = keys.map((key) => key.signing);
@@ -105,6 +144,20 @@ export async function startIdentityProvider(
         authorizationRequests.push({ loginHint: typeof hint === 'string' ? hint : undefined });
       }
       await next();
+    });
+    app.use(async (ctx, next) => {
+      if (ctx.path !== TOKEN_PATH) return next();
+      await next();
+      const oidc = (ctx as Partial<KoaContextWithOIDC>).oidc;
+      const code = oidc?.params?.code;
+      tokenRequests.push({
+        code: typeof code === 'string' ? code : undefined,
+        clientId: oidc?.client?.clientId,
+      });
+      const body = ctx.body as { id_token?: unknown } | undefined;
+      if (fault !== undefined && ctx.status === 200 && typeof body?.id_token === 'string') {
+        ctx.body = { ...body, id_token: await withFault(body.id_token, fault, keys) };
+      }
     });
     app.use(interactionRoutes(provider, organisation));
     app.use(mount(MOUNT_PATH, provider));
@@ -122,8 +175,15 @@ export async function startIdentityProvider(
     idTokenSigningAlg: settings.idTokenSigningAlg,
     jwks: { keys: keys.map((key) => key.verification) },
     authorizationRequests,
-    forgetRequests: () => {
+    tokenRequests,
+    otherClientId: OTHER_CLIENT_ID,
+    issueFaultyIdTokens: (next) => {
+      fault = next;
+    },
+    reset: () => {
       authorizationRequests.length = 0;
+      tokenRequests.length = 0;
+      fault = undefined;
     },
     close,
   };
@@ -166,6 +226,32 @@ async function generateSigningKey(alg: IdTokenSigningAlg): Promise<SigningKey> {
   };
 }
 
+/**
+ * The ID token with `fault`, signed again: with the identity provider's own key for its algorithm,
+ * or, for `foreign-key`, with a key of the same algorithm that its JWKS does not have.
+ */
+async function withFault(idToken: string, fault: IdTokenFault, keys: readonly SigningKey[]): Promise<string> {
+  const header = decodeProtectedHeader(idToken);
+  const alg = header.alg as IdTokenSigningAlg;
+  const own = keys.find((key) => key.signing.alg === alg);
+  if (own === undefined) throw new Error(`no signing key for ${alg}`);
+  const claims = decodeJwt(idToken);
+  const now = Math.floor(Date.now() / 1000);
+  if (fault === 'other-audience') claims.aud = OTHER_CLIENT_ID;
+  if (fault === 'other-nonce') claims.nonce = randomBytes(16).toString('base64url');
+  if (fault === 'expired')
+    Object.assign(claims, { iat: now - 2 * 3600, exp: now - 3600, auth_time: now - 2 * 3600 });
+  const key = fault === 'foreign-key' ? await foreignKey(alg) : own;
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg, kid: String(key.signing.kid), typ: header.typ ?? 'JWT' })
+    .sign(await importJWK(key.signing, alg));
+}
+
+/** A key the identity providers never publish. */
+function foreignKey(alg: IdTokenSigningAlg): Promise<SigningKey> {
+  return signingKey('not-in-any-jwks', alg);
+}
+
 function findUser(organisation: Organisation, username: string): User | undefined {
   const wanted = username.trim().toLowerCase();
   return organisation.users.find((user) => user.username.toLowerCase() === wanted);
@@ -197,6 +283,16 @@ function configuration(organisation: Organisation, signingKeys: JWK[], cookieKey
         client_id: settings.clientId,
         client_name: 'Zscaler Client Connector',
         // Native: any port on a loopback redirect URI is accepted (RFC 8252 §7.3).
+        application_type: 'native',
+        token_endpoint_auth_method: 'none',
+        redirect_uris: settings.redirectUris,
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        id_token_signed_response_alg: settings.idTokenSigningAlg,
+      },
+      {
+        client_id: OTHER_CLIENT_ID,
+        client_name: `${organisation.name} Partner Portal`,
         application_type: 'native',
         token_endpoint_auth_method: 'none',
         redirect_uris: settings.redirectUris,

@@ -1,6 +1,10 @@
 import type { Platform } from '../fixtures/types.ts';
 
-export type RequirementLevel = 'documented' | 'inferred';
+/**
+ * `documented`: the article or a related vendor page says it; `inferred`: implied by them;
+ * `standard`: a standard the sign-in rests on (an RFC, OpenID Connect) says it, not the article.
+ */
+export type RequirementLevel = 'documented' | 'inferred' | 'standard';
 
 export type RequirementGroup = 'preconditions' | 'private-access' | 'add-tenant' | 'sign-in' | 'switching';
 
@@ -22,7 +26,7 @@ export interface Requirement {
   /** The behaviour in the parts a check verifies; each is named by checks as `ID#clause`. */
   clauses: Clause[];
   source: {
-    /** `seed/adding-a-partner-tenant.txt` or the URL of a related vendor page. */
+    /** `seed/adding-a-partner-tenant.txt`, the URL of a related vendor page, or of a standard's section. */
     document: string;
     /** The exact sentence(s) of the document the requirement rests on. */
     quote: string;

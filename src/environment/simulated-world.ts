@@ -36,7 +36,10 @@ export interface SimulatedWorld {
   /** By organisation id. */
   readonly identityProviders: ReadonlyMap<string, RunningIdentityProvider>;
   readonly policyApiUrl: string;
-  /** Fresh admin settings, devices, tunnels and request log for the next scenario. */
+  /**
+   * Fresh admin settings, devices, tunnels and request log for the next scenario; the identity
+   * providers forget their requests and issue sound ID tokens again.
+   */
   resetPolicy(): PolicyState;
   /** The state of the current scenario. */
   readonly policy: PolicyState;
@@ -106,7 +109,7 @@ export async function startSimulatedWorld(options: SimulatedWorldOptions): Promi
     },
     resetPolicy() {
       policy = createPolicyState(fixtures, idpRefs);
-      for (const idp of identityProviders.values()) idp.forgetRequests();
+      for (const idp of identityProviders.values()) idp.reset();
       current = handlers();
       server?.resetHandlers(...current);
       return policy;

@@ -100,7 +100,7 @@ export function renderHistory(builds: readonly HistoryBuild[], catalog: readonly
   const body = sections.flatMap((section) => [
     `<tr class="group"><th colspan="${columns.length + 1}">${escapeHtml(section.label)}</th></tr>`,
     ...section.rows.map((row) => {
-      const level = row.level === 'inferred' ? '<span class="inferred">inferred</span>' : '';
+      const level = row.level === 'documented' ? '' : `<span class="inferred">${row.level}</span>`;
       const tds = columns.map(({ build, target, start }) => {
         const key = cellKey(row.id, target.platform, target.clientVersion);
         const result = cells[build]?.get(key);

@@ -55,7 +55,7 @@ export interface Expectation {
 export interface RequirementResult {
   requirement: string;
   title: string;
-  level: 'documented' | 'inferred';
+  level: 'documented' | 'inferred' | 'standard';
   platform: Platform;
   clientVersion: string;
   status: RequirementStatus;

@@ -2,6 +2,8 @@
  * A small world for reference-client tests: the user's organisation (Acme), two partners, the
  * policy API as the client sees it (recording each call) and a stand-in for the identity provider.
  */
+
+import { ResponseBodyError } from 'openid-client';
 import {
   type DefectName,
   type PolicyApi,
@@ -183,6 +185,12 @@ export function stubSignIn(requests: SignInRequest[]): SignInFactory {
         if (callbackUrl.searchParams.get('state') !== state) throw new Error('the state does not match');
         const code = callbackUrl.searchParams.get('code');
         if (code === 'expired') throw new Error('invalid_grant (the authorization code expired)');
+        if (code === 'other-client') {
+          throw new ResponseBodyError('server responded with an error in the response body', {
+            cause: { error: 'invalid_grant', error_description: 'grant request is invalid' },
+            response: new Response(null, { status: 400 }),
+          });
+        }
         return `id-token-from-${request.issuer}`;
       },
     };

@@ -143,7 +143,7 @@ ${runErrors(report.run.errors)}
             return `<td class="cell ${statusClass(result.status)}" data-status="${escapeHtml(result.status)}" data-platform="${escapeHtml(target.platform)}"><a href="#${cellId(row, column)}" title="${escapeHtml(`${row.id} on ${targetLabel(target)}: ${statusLabel(result.status)}`)}"><span aria-hidden="true">${statusMark(result.status)}</span> ${escapeHtml(statusLabel(result.status))}</a></td>`;
           })
           .join('');
-        return `<tr class="req"><th scope="row"><a href="#r${ordered.indexOf(row)}"><code>${escapeHtml(row.id)}</code> ${escapeHtml(row.title)}</a></th><td class="level ${row.level === 'inferred' ? 'inferred' : ''}">${escapeHtml(row.level)}</td>${cells}</tr>`;
+        return `<tr class="req"><th scope="row"><a href="#r${ordered.indexOf(row)}"><code>${escapeHtml(row.id)}</code> ${escapeHtml(row.title)}</a></th><td class="level ${row.level === 'documented' ? '' : row.level}">${escapeHtml(row.level)}</td>${cells}</tr>`;
       });
       return `<tbody>${header}${lines.join('\n')}</tbody>`;
     })
@@ -185,7 +185,7 @@ ${body}
           : `<blockquote cite="${escapeHtml(requirement.source.document)}"><p>${escapeHtml(requirement.source.quote)}</p><footer>${escapeHtml(requirement.source.document)}</footer></blockquote>
 <p class="behaviour">${escapeHtml(requirement.behaviour)}</p>`;
       return `<section class="requirement" id="r${ordered.indexOf(row)}">
-<h3><code>${escapeHtml(row.id)}</code> ${escapeHtml(row.title)} <span class="level ${row.level === 'inferred' ? 'inferred' : ''}">${escapeHtml(row.level)}</span></h3>
+<h3><code>${escapeHtml(row.id)}</code> ${escapeHtml(row.title)} <span class="level ${row.level === 'documented' ? '' : row.level}">${escapeHtml(row.level)}</span></h3>
 ${source}
 ${cells}
 </section>`;
