@@ -77,6 +77,23 @@ check(
   },
 );
 
+// "Select the partner tenant to access and click Connect": the tenant Connect goes on with shows at
+// the Submit after it, in the authentication window it opens (titled with the partner tenant's name,
+// docs/ui-contract.md). Which identity provider that window shows is IDP-PARTNER's business.
+check(
+  'the client goes on to the sign-in for the selected partner tenant {string}',
+  ['AT-SELECT#connects-selected'],
+  (tenant) => `Connect to go on with the selected partner tenant: the sign-in for "${tenant}" after Submit`,
+  async function (tenant: string) {
+    const view = await this.settle(
+      (v) => v.window === 'authentication' || Boolean(v.error),
+      'the authentication window (or an error) after Submit',
+    );
+    if (view.window !== 'authentication') unmet(`the client shows ${describeView(view)}`);
+    if (!view.title.includes(tenant)) unmet(`the authentication window is titled "${view.title}"`);
+  },
+);
+
 // Checked once the username is entered: "enter your username [...] and click Submit" lets a client
 // offer Submit only then.
 check(
