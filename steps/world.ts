@@ -46,7 +46,7 @@ export interface RunParameters {
 }
 
 /** How long the client may take to open its authentication window after Submit (a partner lookup first). */
-const SIGN_IN_WINDOW_TIMEOUT_MS = 5_000;
+export const SIGN_IN_WINDOW_TIMEOUT_MS = 5_000;
 
 export class ConformanceWorld extends World<RunParameters> {
   /** Requirement ids this scenario covers (its @req: tags). */
