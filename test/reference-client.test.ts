@@ -830,15 +830,6 @@ const defectChecks: Record<DefectName, () => Promise<void>> = {
     assert.ok(client.view().authorizationUrl?.startsWith(ACME.idp.issuer));
     assert.equal(client.view().title, 'Sign In - Globex Corporation');
   },
-  'other-cloud-partner-not-found': async () => {
-    // Globex is on another cloud than Acme in this small world.
-    const { client, signIns } = await startSession({ defect: 'other-cloud-partner-not-found' });
-    await openAddTenant(client);
-    await submitUsername(client, GLOBEX_USER);
-    assert.match(client.view().error ?? '', /^Error 42029: /);
-    assert.equal(client.view().window, 'add-tenant');
-    assert.deepEqual(signIns, []);
-  },
   'authorization-without-pkce': async () => {
     const { client, signIns } = await startSession({ defect: 'authorization-without-pkce' });
     await openAddTenant(client);
@@ -857,6 +848,15 @@ const defectChecks: Record<DefectName, () => Promise<void>> = {
     await openAddTenant(client);
     await submitUsername(client, GLOBEX_USER);
     assert.deepEqual(signIns[0]?.omit, ['state']);
+  },
+  'other-cloud-partner-not-found': async () => {
+    // Globex is on another cloud than Acme in this small world.
+    const { client, signIns } = await startSession({ defect: 'other-cloud-partner-not-found' });
+    await openAddTenant(client);
+    await submitUsername(client, GLOBEX_USER);
+    assert.match(client.view().error ?? '', /^Error 42029: /);
+    assert.equal(client.view().window, 'add-tenant');
+    assert.deepEqual(signIns, []);
   },
   'main-window-after-sign-in': async () => {
     const session = await startSession({ defect: 'main-window-after-sign-in' });
