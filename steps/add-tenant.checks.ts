@@ -5,7 +5,7 @@ import { ClientActionError } from '../src/verdict.ts';
 import { sameSet, splitList } from './admin-settings.steps.ts';
 import { check, unmet } from './check.ts';
 import { namesWindow } from './observations.ts';
-import type { ConformanceWorld } from './world.ts';
+import { type ConformanceWorld, SIGN_IN_WINDOW_TIMEOUT_MS } from './world.ts';
 
 async function addTenantWindow(world: ConformanceWorld): Promise<ClientView> {
   const view = await world.settle((v) => v.window === 'add-tenant', 'the Add Tenant window');
@@ -74,6 +74,34 @@ check(
     );
     if (view.window !== 'add-tenant') unmet(`the client shows ${describeView(view)}`);
     if (!view.fields.includes('Username')) unmet(`it has no Username field; ${describeView(view)}`);
+  },
+);
+
+// "Select the partner tenant to access and click Connect": the tenant Connect goes on with shows at
+// the Submit after it, in the authentication window it opens (titled with the partner tenant's name,
+// docs/ui-contract.md), or, where the identity provider has already answered and the window is gone,
+// in the authorization request the selected partner's identity provider received for the username.
+// Which identity provider the window shows, and what it answered, is IDP-PARTNER's business.
+check(
+  'the client goes on to the sign-in for the selected partner tenant {string}',
+  ['AT-SELECT#connects-selected'],
+  (tenant) => `Connect to go on with the selected partner tenant: the sign-in for "${tenant}" after Submit`,
+  async function (tenant: string) {
+    const view = await this.settle(
+      (v) => v.window === 'authentication' || Boolean(v.error),
+      'the authentication window (or an error) after Submit',
+      SIGN_IN_WINDOW_TIMEOUT_MS,
+    );
+    if (view.window === 'authentication') {
+      if (!view.title.includes(tenant)) unmet(`the authentication window is titled "${view.title}"`);
+      return;
+    }
+    const idp = this.env.identityProviders.get(this.organisationNamed(tenant).id);
+    const username = this.partnerUsername;
+    const asked =
+      username !== undefined &&
+      (idp?.authorizationRequests.some((request) => request.loginHint === username) ?? false);
+    if (view.window === 'add-tenant' || !asked) unmet(`the client shows ${describeView(view)}`);
   },
 );
 

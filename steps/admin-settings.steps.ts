@@ -4,7 +4,11 @@
  * so a scenario never runs against a world other than the one it describes.
  */
 import { Given } from '@cucumber/cucumber';
-import { setAllowUsersToLoginToOtherTenants, setPartnerLoginAccess } from '../mocks/policy/state.ts';
+import {
+  setAllowUsersToLoginToOtherTenants,
+  setPartnerLoginAccess,
+  setRestrictOldClientVersions,
+} from '../mocks/policy/state.ts';
 import type { AppProfile } from '../src/fixtures/types.ts';
 import type { ConformanceWorld } from './world.ts';
 
@@ -43,6 +47,10 @@ Given(
     });
   },
 );
+
+Given('{string} restricts old Client Connector versions', function (this: ConformanceWorld, name: string) {
+  setRestrictOldClientVersions(this.env.policy, this.organisationNamed(name).id, true);
+});
 
 Given('{string} does not use ZPA', function (this: ConformanceWorld, name: string) {
   if (this.organisationNamed(name).services.zpa) {

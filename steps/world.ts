@@ -50,7 +50,7 @@ export interface RunParameters {
 export type Forgery = 'wrong-state' | 'no-state' | 'other-issuer' | 'other-client';
 
 /** How long the client may take to open its authentication window after Submit (a partner lookup first). */
-const SIGN_IN_WINDOW_TIMEOUT_MS = 5_000;
+export const SIGN_IN_WINDOW_TIMEOUT_MS = 5_000;
 
 export class ConformanceWorld extends World<RunParameters> {
   /** Requirement ids this scenario covers (its @req: tags). */

@@ -811,6 +811,19 @@ const defectChecks: Record<DefectName, () => Promise<void>> = {
     assert.deepEqual(api.lookups, [{ username: 'alex@globex.example' }]);
     assert.equal(signIns[0]?.loginHint, 'alex@globex.example');
   },
+  'connect-uses-first-option': async () => {
+    const { client, api } = await startSession({
+      defect: 'connect-uses-first-option',
+      version: '4.6',
+      policy: ownSetting(false, true, [GLOBEX, INITECH]),
+    });
+    await openAddTenant(client);
+    await client.act({ type: 'select', option: 'Initech' });
+    await click(client, 'Connect');
+    await submitUsername(client, INITECH_USER);
+    assert.match(client.view().error ?? '', /^Error 42035: /);
+    assert.deepEqual(api.lookups, []);
+  },
   'macos-offers-selection': async () => {
     const { client } = await startSession({
       defect: 'macos-offers-selection',
@@ -847,6 +860,15 @@ const defectChecks: Record<DefectName, () => Promise<void>> = {
     await openAddTenant(client);
     await submitUsername(client, GLOBEX_USER);
     assert.deepEqual(signIns[0]?.omit, ['state']);
+  },
+  'other-cloud-partner-not-found': async () => {
+    // Globex is on another cloud than Acme in this small world.
+    const { client, signIns } = await startSession({ defect: 'other-cloud-partner-not-found' });
+    await openAddTenant(client);
+    await submitUsername(client, GLOBEX_USER);
+    assert.match(client.view().error ?? '', /^Error 42029: /);
+    assert.equal(client.view().window, 'add-tenant');
+    assert.deepEqual(signIns, []);
   },
   'main-window-after-sign-in': async () => {
     const session = await startSession({ defect: 'main-window-after-sign-in' });
@@ -1115,6 +1137,7 @@ describe('defects', () => {
       'zia-only-partner-zpa-off',
       'selection-without-connect',
       'selection-skips-username',
+      'connect-uses-first-option',
       'macos-offers-selection',
     ];
     const expected = await plainFlowTranscript();

@@ -159,6 +159,13 @@ const DEFECT_LIST = [
     blocks: ['RETRY', 'PRE-DOMAIN', 'IDP-PARTNER', 'IDP-RETURN'],
   },
   {
+    name: 'connect-uses-first-option',
+    requirement: 'AT-SELECT',
+    description:
+      'Connect goes on with the first partner tenant listed whatever is selected, so a username of the selected one (any but the first) gets error 42035; the sign-in that scenario had still to check is blocked.',
+    blocks: ['IDP-PARTNER', 'IDP-RETURN'],
+  },
+  {
     name: 'macos-offers-selection',
     requirement: 'AT-MAC-NO-SELECT',
     description:
@@ -191,6 +198,13 @@ const DEFECT_LIST = [
     description:
       'The authorization request has no state parameter, which the identity provider requires, so it refuses the request; everything after the sign-in is blocked.',
     blocks: AFTER_SIGN_IN,
+  },
+  {
+    name: 'other-cloud-partner-not-found',
+    requirement: 'IDP-PARTNER',
+    description:
+      'Looks the partner tenant up on its own Zscaler cloud only: a partner on another cloud gets "Error 42029" and no sign-in page (seen only with the partner on another cloud).',
+    blocks: ['IDP-RETURN'],
   },
   {
     name: 'main-window-after-sign-in',

@@ -381,17 +381,21 @@ export class ReferenceClient {
       this.#setError('Select a partner tenant.');
       return;
     }
+    const selected =
+      this.#defect === 'connect-uses-first-option'
+        ? (this.#partnerLogin().partnerDomains[0] ?? form.selected)
+        : form.selected;
     if (this.#defect === 'selection-skips-username') {
-      const username = `${this.#options.username.split('@')[0]}@${form.selected.domain}`;
-      await this.#submit({ kind: 'username', username, partnerDomain: form.selected });
+      const username = `${this.#options.username.split('@')[0]}@${selected.domain}`;
+      await this.#submit({ kind: 'username', username, partnerDomain: selected });
       return;
     }
     this.#error = undefined;
     this.#screen = {
       window: 'add-tenant',
-      form: { kind: 'username', username: '', partnerDomain: form.selected },
+      form: { kind: 'username', username: '', partnerDomain: selected },
     };
-    this.#changed(`username form for partner tenant "${form.selected.tenantName}"`);
+    this.#changed(`username form for partner tenant "${selected.tenantName}"`);
   }
 
   async #submit(form: Extract<AddTenantForm, { kind: 'username' }>): Promise<void> {
@@ -442,6 +446,12 @@ export class ReferenceClient {
         return;
       }
       this.#setError(errorText(error));
+      return;
+    }
+    if (this.#defect === 'other-cloud-partner-not-found' && partner.cloud !== this.#device.tenant.cloud) {
+      this.#setError(
+        `Error ${ErrorCodes.domainNotRecognised}: The domain of "${username}" is not recognised.`,
+      );
       return;
     }
     await this.#beginSignIn(partner, username);

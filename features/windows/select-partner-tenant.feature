@@ -9,22 +9,30 @@ Feature: Windows 4.6+: selecting the partner tenant, then the username
     And the app profile of "amelia@acme.example" lists the partner domains "globex.example, hooli.example"
 
   @req:AT-SELECT @req:IDP-PARTNER @req:IDP-RETURN
-  Scenario: Select the partner tenant, click Connect, then enter the username and Submit
-    Given "Globex Corporation" allows partner logins from all tenants
+  Scenario Outline: Select the partner tenant <partner>, click Connect, then enter the username and Submit
+    Given "<partner>" allows partner logins from all tenants
     And Zscaler Client Connector for Windows is enrolled as "amelia@acme.example"
     When I open Zscaler Client Connector and click Private Access
     And I click Add Partner Tenant
     Then the Add Tenant window offers the partner tenants "Globex Corporation, Hooli" to select
-    When I select the partner tenant "Globex Corporation"
+    When I select the partner tenant "<partner>"
     Then the Add Tenant window offers Connect
     When I click Connect
     Then the Add Tenant window asks for my username for the partner tenant
-    When I enter "amelia@globex.example" as my username for the partner tenant
+    When I enter "<username>" as my username for the partner tenant
     Then the Add Tenant window offers Submit
     When I click Submit
-    Then the identity provider page for the partner organisation "Globex Corporation" appears
+    Then the client goes on to the sign-in for the selected partner tenant "<partner>"
+    And the identity provider page for the partner organisation "<partner>" appears
     When I enter my credentials for the partner tenant and log in
-    Then the Private Access window reappears and displays both my organisation's tenant "Acme Corp" and the partner tenant "Globex Corporation"
+    Then the Private Access window reappears and displays both my organisation's tenant "Acme Corp" and the partner tenant "<partner>"
+
+    # Every partner tenant the window offers, not only the first: a client that connects another one
+    # than the selected is caught on the rows after the first.
+    Examples: each offered partner tenant in turn
+      | partner            | username              |
+      | Globex Corporation | amelia@globex.example |
+      | Hooli              | amelia@hooli.example  |
 
   @req:PRE-DOMAIN
   Scenario: A partner tenant outside the app profile's partner domains cannot be added
