@@ -115,7 +115,9 @@ describe('diff and --baseline', async () => {
       assert.ok(defect);
       const broken = await run({ defect: name });
       const diff = diffReports(clean.report, broken.report);
-      const allowed = new Set([defect.requirement, ...(defect.alsoBreaks ?? [])]);
+      // A cell the defect declares blocked regresses too (conforms → blocked).
+      const blocks = Array.isArray(defect.blocks) ? defect.blocks : [];
+      const allowed = new Set([defect.requirement, ...(defect.alsoBreaks ?? []), ...blocks]);
       assert.ok(regressed(diff).includes(defect.requirement), JSON.stringify(diff.regressions));
       for (const id of regressed(diff)) assert.ok(allowed.has(id), `${id} regressed too`);
       assert.deepEqual([diff.fixes, diff.changes, diff.newRequirements, diff.newTargets], [[], [], [], []]);
@@ -247,7 +249,8 @@ describe('every report the gate writes validates against conformance.schema.json
       file,
       'expected:\n' +
         '  - { requirement: PERSIST, platform: windows, clientVersion: "4.6", reason: r, link: "https://tracker.example/1" }\n' +
-        '  - { requirement: MULTI-PARTNER, platform: windows, clientVersion: "4.6", reason: r }\n',
+        '  - { requirement: MULTI-PARTNER, platform: windows, clientVersion: "4.6", reason: r }\n' +
+        '  - { requirement: SWITCH-HOLDS, platform: windows, clientVersion: "4.6", reason: r }\n',
     );
     const clean = await run({ targets });
     const outcomes = [
