@@ -19,10 +19,13 @@ export async function addPartnerTenant(
   username: string,
   { mustSucceed }: { mustSucceed: boolean },
 ): Promise<void> {
-  const start = await world.view();
+  let start = await world.view();
   // A person trying again closes the Add Tenant window an earlier attempt left open.
-  if (start.window === 'add-tenant' && start.controls.includes('Cancel')) await world.click('Cancel');
-  if ((await world.view()).window === 'main') await openPrivateAccess(world);
+  if (start.window === 'add-tenant' && start.controls.includes('Cancel')) {
+    await world.click('Cancel');
+    start = await world.view();
+  }
+  if (start.window === 'main') await openPrivateAccess(world);
   await world.click('Add Partner Tenant');
   const form = await world.settle((v) => v.window === 'add-tenant', 'the Add Tenant window');
   if (form.window !== 'add-tenant') violated(world, 'AT-OPEN', expected.addTenantOpens, shows(form));

@@ -86,12 +86,15 @@ check(
   },
 );
 
-async function listedPartner(world: ConformanceWorld, tenant: string): Promise<TenantView> {
+async function listedPartner(
+  world: ConformanceWorld,
+  tenant: string,
+): Promise<{ view: ClientView; partner: TenantView }> {
   const listed = (v: ClientView) => v.window === 'private-access' && v.tenants.some((t) => t.name === tenant);
   const view = await world.settle(listed, `the partner tenant ${tenant} in the Private Access window`);
   const partner = view.tenants.find((t) => t.role === 'partner' && t.name === tenant);
   if (view.window !== 'private-access' || !partner) unmet(`the client shows ${describeView(view)}`);
-  return partner;
+  return { view, partner };
 }
 
 // Which tenant has ZPA on right after the login is EX-PARTNER-OFF-MAIN's business, not this check's.
@@ -109,9 +112,9 @@ check(
   ['PRE-ZIA#can-add', 'PRE-ZIA#zpa-on'],
   (tenant) => `the partner tenant "${tenant}" to be added to the Private Access window with ZPA on`,
   async function (tenant: string) {
-    const partner = await listedPartner(this, tenant);
+    const { view, partner } = await listedPartner(this, tenant);
     if (partner.zpa !== 'on') unmet(`ZPA is ${partner.zpa} for ${partner.name}`);
-    const disagree = tunnelsDisagree(this, await this.view());
+    const disagree = tunnelsDisagree(this, view);
     if (disagree) unmet(disagree);
   },
 );

@@ -118,6 +118,20 @@ describe('Okta-style identity provider', () => {
     await callback.close();
   });
 
+  /** The client's token request for `code`, with `changes` to its form. */
+  const redeem = (code: string, verifier: string, changes: Record<string, string> = {}) =>
+    fetch(`${idp.issuer}/v1/token`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: callback.redirectUri,
+        client_id: idp.clientId,
+        code_verifier: verifier,
+        ...changes,
+      }),
+    });
+
   test('serves an Okta discovery document on 127.0.0.1 with RS256 ID tokens', async () => {
     assert.match(idp.origin, /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.equal(idp.issuer, `${idp.origin}/oauth2/default`);
@@ -343,29 +357,17 @@ describe('Okta-style identity provider', () => {
   test('redeems a code once, at the token endpoint, with its PKCE verifier and redirect URI', async () => {
     const request = await authorizationRequest(config, callback.redirectUri);
     const code = (await signIn(request)).searchParams.get('code') ?? '';
-    const redeem = (changes: Record<string, string>) =>
-      fetch(`${idp.issuer}/v1/token`, {
-        method: 'POST',
-        body: new URLSearchParams({
-          grant_type: 'authorization_code',
-          code,
-          redirect_uri: callback.redirectUri,
-          client_id: idp.clientId,
-          code_verifier: request.verifier,
-          ...changes,
-        }),
-      });
     const refusals: [string, Record<string, string>][] = [
       ['another verifier', { code_verifier: client.randomPKCECodeVerifier() }],
       ['another port', { redirect_uri: 'http://127.0.0.1:54321/oauth/callback' }],
     ];
     for (const [what, changes] of refusals) {
-      const refused = await redeem(changes);
+      const refused = await redeem(code, request.verifier, changes);
       assert.equal(refused.status, 400, what);
       assert.equal(((await refused.json()) as { error: string }).error, 'invalid_grant', what);
     }
     // A refused attempt leaves the code usable (oidc-provider consumes it only on success).
-    const granted = await redeem({});
+    const granted = await redeem(code, request.verifier);
     assert.equal(granted.status, 200);
     const tokens = (await granted.json()) as Record<string, unknown>;
     assert.equal(tokens.token_type, 'Bearer');
@@ -374,7 +376,7 @@ describe('Okta-style identity provider', () => {
     assert.equal(typeof tokens.id_token, 'string');
     assert.equal(tokens.refresh_token, undefined);
 
-    const again = await redeem({});
+    const again = await redeem(code, request.verifier);
     assert.equal(again.status, 400);
     assert.equal(((await again.json()) as { error: string }).error, 'invalid_grant');
   });
@@ -385,16 +387,7 @@ describe('Okta-style identity provider', () => {
       const request = await authorizationRequest(config, callback.redirectUri);
       const response = await signIn(request);
       const code = response.searchParams.get('code') ?? '';
-      const redeemed = await fetch(`${idp.issuer}/v1/token`, {
-        method: 'POST',
-        body: new URLSearchParams({
-          grant_type: 'authorization_code',
-          code,
-          redirect_uri: callback.redirectUri,
-          client_id: idp.clientId,
-          code_verifier: request.verifier,
-        }),
-      });
+      const redeemed = await redeem(code, request.verifier);
       const { id_token } = (await redeemed.json()) as { id_token: string };
       return { code, idToken: id_token, nonce: request.nonce };
     };
@@ -425,16 +418,7 @@ describe('Okta-style identity provider', () => {
 
   test('has another registered app, whose codes the client cannot redeem', async () => {
     const code = await attackerCode(idp.issuer, idp.otherClientId, hank);
-    const refused = await fetch(`${idp.issuer}/v1/token`, {
-      method: 'POST',
-      body: new URLSearchParams({
-        grant_type: 'authorization_code',
-        code,
-        redirect_uri: callback.redirectUri,
-        client_id: idp.clientId,
-        code_verifier: client.randomPKCECodeVerifier(),
-      }),
-    });
+    const refused = await redeem(code, client.randomPKCECodeVerifier());
     assert.equal(refused.status, 400);
     assert.equal(((await refused.json()) as { error: string }).error, 'invalid_grant');
     await assert.rejects(

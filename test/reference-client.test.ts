@@ -74,6 +74,11 @@ async function startSession(options: StubbedClientOptions = {}): Promise<Session
   return session;
 }
 
+/** The policy API's answers when Globex refuses partner logins, and when it refuses an ID token. */
+const globexRefuses = () =>
+  new PolicyApiError(403, 'PARTNER_LOGIN_NOT_ALLOWED', 'Globex Corporation does not allow partner logins');
+const idTokenRefused = () => new PolicyApiError(401, 'INVALID_ID_TOKEN', 'the ID token was refused');
+
 const click = (client: ReferenceClient, control: string, tenant?: string) =>
   client.act(tenant === undefined ? { type: 'click', control } : { type: 'click', control, tenant });
 
@@ -374,11 +379,7 @@ describe('adding a partner tenant with a username', () => {
     assert.equal(unknown.client.view().error, 'Error 42029: the domain "nowhere.example" is not recognised');
 
     const refused = await startSession({
-      lookupError: new PolicyApiError(
-        403,
-        'PARTNER_LOGIN_NOT_ALLOWED',
-        'Globex Corporation does not allow partner logins',
-      ),
+      lookupError: globexRefuses(),
     });
     await openAddTenant(refused.client);
     await submitUsername(refused.client, GLOBEX_USER);
@@ -509,7 +510,7 @@ describe('failed and cancelled sign-ins', () => {
 
   it('a refused partner enrolment fails the sign-in and adds nothing', async () => {
     const session = await startSession({
-      enrolPartnerError: new PolicyApiError(401, 'INVALID_ID_TOKEN', 'the ID token was refused'),
+      enrolPartnerError: idTokenRefused(),
     });
     await addGlobex(session);
     assert.equal(
@@ -660,11 +661,7 @@ const defectChecks: Record<DefectName, () => Promise<void>> = {
   'partner-refusal-not-shown': async () => {
     const session = await startSession({
       defect: 'partner-refusal-not-shown',
-      lookupError: new PolicyApiError(
-        403,
-        'PARTNER_LOGIN_NOT_ALLOWED',
-        'Globex Corporation does not allow partner logins',
-      ),
+      lookupError: globexRefuses(),
     });
     await openAddTenant(session.client);
     await submitUsername(session.client, GLOBEX_USER);
@@ -1007,11 +1004,7 @@ const defectChecks: Record<DefectName, () => Promise<void>> = {
   'partner-refusal-remembered': async () => {
     const options: StubbedClientOptions = {
       defect: 'partner-refusal-remembered',
-      lookupError: new PolicyApiError(
-        403,
-        'PARTNER_LOGIN_NOT_ALLOWED',
-        'Globex Corporation does not allow partner logins',
-      ),
+      lookupError: globexRefuses(),
     };
     const session = await startSession(options);
     await openAddTenant(session.client);
@@ -1057,11 +1050,7 @@ const defectChecks: Record<DefectName, () => Promise<void>> = {
   'enrolment-refusal-not-shown': async () => {
     const session = await startSession({
       defect: 'enrolment-refusal-not-shown',
-      enrolPartnerError: new PolicyApiError(
-        403,
-        'PARTNER_LOGIN_NOT_ALLOWED',
-        'Globex Corporation does not allow partner logins',
-      ),
+      enrolPartnerError: globexRefuses(),
     });
     await openAddTenant(session.client);
     await submitUsername(session.client, GLOBEX_USER);
@@ -1091,7 +1080,7 @@ const defectChecks: Record<DefectName, () => Promise<void>> = {
   'id-token-refusal-not-shown': async () => {
     const session = await startSession({
       defect: 'id-token-refusal-not-shown',
-      enrolPartnerError: new PolicyApiError(401, 'INVALID_ID_TOKEN', 'the ID token was refused'),
+      enrolPartnerError: idTokenRefused(),
     });
     await addGlobex(session);
     assert.equal(session.client.view().window, 'private-access');

@@ -23,6 +23,7 @@ import {
 import Koa from 'koa';
 import mount from 'koa-mount';
 import Provider, {
+  type ClientMetadata,
   type Configuration,
   errors,
   type Interaction,
@@ -276,30 +277,22 @@ function signInPolicy(): interactionPolicy.Prompt[] {
 
 function configuration(organisation: Organisation, signingKeys: JWK[], cookieKeys: string[]): Configuration {
   const settings = organisation.identityProvider;
+  // Both apps are native, on the same loopback redirect URIs: any port is accepted (RFC 8252 §7.3).
+  const nativeClient = (clientId: string, name: string): ClientMetadata => ({
+    client_id: clientId,
+    client_name: name,
+    application_type: 'native',
+    token_endpoint_auth_method: 'none',
+    redirect_uris: settings.redirectUris,
+    grant_types: ['authorization_code'],
+    response_types: ['code'],
+    id_token_signed_response_alg: settings.idTokenSigningAlg,
+  });
   return {
     adapter: createMemoryAdapterFactory(),
     clients: [
-      {
-        client_id: settings.clientId,
-        client_name: 'Zscaler Client Connector',
-        // Native: any port on a loopback redirect URI is accepted (RFC 8252 §7.3).
-        application_type: 'native',
-        token_endpoint_auth_method: 'none',
-        redirect_uris: settings.redirectUris,
-        grant_types: ['authorization_code'],
-        response_types: ['code'],
-        id_token_signed_response_alg: settings.idTokenSigningAlg,
-      },
-      {
-        client_id: OTHER_CLIENT_ID,
-        client_name: `${organisation.name} Partner Portal`,
-        application_type: 'native',
-        token_endpoint_auth_method: 'none',
-        redirect_uris: settings.redirectUris,
-        grant_types: ['authorization_code'],
-        response_types: ['code'],
-        id_token_signed_response_alg: settings.idTokenSigningAlg,
-      },
+      nativeClient(settings.clientId, 'Zscaler Client Connector'),
+      nativeClient(OTHER_CLIENT_ID, `${organisation.name} Partner Portal`),
     ],
     jwks: { keys: signingKeys },
     cookies: { keys: cookieKeys },
