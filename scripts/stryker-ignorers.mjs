@@ -2,28 +2,45 @@
 // is one defect-free conformance run, so two kinds of the reference client's code cannot change its
 // outcome by construction; Stryker reports their mutants as ignored, with the reason below, instead of
 // as survivors:
-// - what only a named defect runs: the branch behind `this.#defect === '…'` (its if-block, the `?:`
-//   arm, the right side of `&&`). test/defects.test.ts (npm test) runs every defect and shows it caught.
-//   The guard itself is still mutated: made true, it switches the defect on in the clean run (killed).
+// - a named defect's switch (`this.#defect === '…'`, `!== '…'`, and an `&&` or `||` such a switch
+//   decides) and what only a defect runs behind it (the if-block, the `?:` arm, the right side of the
+//   `&&`). Off in the defect-free run by construction; switched on, a mutant of the switch is the
+//   defect itself (or the defect and more), and test/defects.test.ts (npm test) runs every defect and
+//   shows it caught on its requirement.
 // - the client's log lines (`this.#log(…)`, `log(…)`): evidence text attached to the report, read by no
 //   check, as Stryker's own documentation does with console.log.
 // Plain JavaScript: Stryker loads plugins itself.
 import { declareValuePlugin, PluginKind } from '@stryker-mutator/api/plugin';
 
-/** `this.#defect === '…'` (or `defect === '…'`) and the `&&` / `||` of such guards: false whenever no defect is on. */
-function isDefectGuard(node) {
-  if (node.type === 'LogicalExpression') {
-    return node.operator === '&&'
-      ? isDefectGuard(node.left) || isDefectGuard(node.right)
-      : isDefectGuard(node.left) && isDefectGuard(node.right);
-  }
+/** `this.#defect === '…'` or `defect === '…'` (`!==` for `negated`): a named defect's switch. */
+function isDefectGuard(node, negated) {
   return (
     node.type === 'BinaryExpression' &&
-    node.operator === '===' &&
+    node.operator === (negated ? '!==' : '===') &&
     (isPrivateMember(node.left, 'defect') ||
       (node.left.type === 'Identifier' && node.left.name === 'defect')) &&
     node.right.type === 'StringLiteral'
   );
+}
+
+/**
+ * The value a condition always has in the defect-free run, where it has one: false for a defect's
+ * `===` switch, true for its `!==` one, and what `!`, `&&` and `||` make of those; undefined otherwise.
+ */
+function constantValue(node) {
+  if (isDefectGuard(node, false)) return false;
+  if (isDefectGuard(node, true)) return true;
+  if (node.type === 'UnaryExpression' && node.operator === '!') {
+    const value = constantValue(node.argument);
+    return value === undefined ? undefined : !value;
+  }
+  if (node.type !== 'LogicalExpression' || (node.operator !== '&&' && node.operator !== '||'))
+    return undefined;
+  const decisive = node.operator === '||'; // the operand value that decides the whole
+  const left = constantValue(node.left);
+  const right = constantValue(node.right);
+  if (left === decisive || right === decisive) return decisive;
+  return left === !decisive && right === !decisive ? !decisive : undefined;
 }
 
 function isPrivateMember(node, name) {
@@ -35,19 +52,33 @@ function isPrivateMember(node, name) {
   );
 }
 
+/** The code a branch on `parent` runs only when a defect is on. */
+function onlyWithDefect(parent, key) {
+  switch (parent.type) {
+    case 'IfStatement':
+    case 'ConditionalExpression':
+      return (
+        (key === 'consequent' && constantValue(parent.test) === false) ||
+        (key === 'alternate' && constantValue(parent.test) === true)
+      );
+    case 'LogicalExpression':
+      return (
+        key === 'right' &&
+        ((parent.operator === '&&' && constantValue(parent.left) === false) ||
+          (parent.operator === '||' && constantValue(parent.left) === true))
+      );
+    default:
+      return false;
+  }
+}
+
 const DefectBranches = {
   shouldIgnore(path) {
+    if (constantValue(path.node) !== undefined) {
+      return "a named defect's switch: constant in the defect-free run; switched the other way it is the defect, which test/defects.test.ts shows caught";
+    }
     const parent = path.parentPath?.node;
-    if (!parent) return undefined;
-    const guarded =
-      ((parent.type === 'IfStatement' || parent.type === 'ConditionalExpression') &&
-        path.key === 'consequent' &&
-        isDefectGuard(parent.test)) ||
-      (parent.type === 'LogicalExpression' &&
-        parent.operator === '&&' &&
-        path.key === 'right' &&
-        isDefectGuard(parent.left));
-    return guarded
+    return parent && onlyWithDefect(parent, path.key)
       ? 'runs only with a named defect on: the defect-free mutation run cannot reach it; test/defects.test.ts runs each defect'
       : undefined;
   },

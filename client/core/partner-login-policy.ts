@@ -44,6 +44,7 @@ export function effectivePartnerLogin(
   const showLink =
     allowed ||
     (defect === 'add-partner-link-ignores-org-setting' && appProfile.followGlobal && !globalAllows);
+  // Stryker disable next-line ArrayDeclaration: equivalent: partnerDomains is read only when selection is true
   return { allowed, showLink, selection, partnerDomains: selection ? [...appProfile.partnerDomains] : [] };
 }
 

