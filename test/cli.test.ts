@@ -163,7 +163,54 @@ describe('run', () => {
     assert.equal(report.results.find((r) => r.requirement === 'EX-MAIN-ON')?.status, 'conforms');
     const unselected = report.results.find((r) => r.requirement === 'PERSIST');
     assert.equal(unselected?.status, 'not-covered');
+    // A partial run never claims the whole: the verdict says how many applicable cells it checked.
+    const applicable = report.results.filter((r) => r.status !== 'not-applicable').length;
+    const checked = applicable - report.summary['not-covered'];
+    const partial = `${checked} of ${applicable} applicable cells checked, and each conforms`;
+    assert.ok(checked > 0 && checked < applicable, `${checked} of ${applicable}`);
+    assert.match(stdout, new RegExp(`^result: ${partial}; the others were not run \\(exit 0\\)$`, 'm'));
+    assert.doesNotMatch(stdout, /every applicable requirement conforms/);
+    const summary = await readFile(path.join(reportDir, 'summary.md'), 'utf8');
+    assert.match(summary, /^## ✓ .*: conforms where checked\n/);
+    assert.ok(summary.includes(`**${partial}; the others were not run (exit 0)**`));
+    const page = await readFile(path.join(reportDir, 'index.html'), 'utf8');
+    assert.ok(page.includes('<strong>Conforms where checked</strong>'));
+    assert.ok(page.includes(partial));
   });
+
+  const emptySelections: [string, string[], string][] = [
+    ['a tag no scenario has', ['--tags', '@req:NO-SUCH-REQ'], '--tags "@req:NO-SUCH-REQ"'],
+    ['a shard beyond the scenarios', ['--shard', '999/999'], '--shard 999/999'],
+  ];
+  for (const [what, args, named] of emptySelections) {
+    test(`${what}: no scenario ran, exit 2 in one line, unless --pass-with-no-scenarios`, async () => {
+      const reportDir = await tempDir('cli-empty-');
+      const refused = await cli(['run', '--platform', 'macos', ...args, '--report-dir', reportDir]);
+      assert.equal(refused.code, 2, refused.stdout);
+      assert.equal(
+        refused.stderr.split('\n')[0],
+        `connector-conformance: no scenario ran: ${named} selected none of the suite's scenarios on macos 4.7; a run that checked nothing passes nothing (--pass-with-no-scenarios accepts it)`,
+      );
+      assert.doesNotMatch(refused.stdout, /conforms/);
+      const report = await readReport(reportDir);
+      assert.equal(report.run.exitCode, 2);
+      assert.equal(report.summary.scenarios, 0);
+      const accepted = await cli([
+        'run',
+        '--platform',
+        'macos',
+        ...args,
+        '--pass-with-no-scenarios',
+        '--report-dir',
+        reportDir,
+      ]);
+      assert.equal(accepted.code, 0, accepted.stderr);
+      assert.match(
+        accepted.stdout,
+        /^result: 0 of \d+ applicable cells checked: nothing was checked, which --pass-with-no-scenarios accepts \(exit 0\)$/m,
+      );
+    });
+  }
 });
 
 describe('listings', () => {

@@ -234,7 +234,11 @@ export class ReferenceClient {
         view.tenants = this.#listedTenants()
           .map((tenant) => ({
             ...tenant,
-            zpa: (this.#showStale && this.#staleZpa?.get(tenant.id)) || tenant.zpa,
+            zpa:
+              (this.#defect === 'reopen-shows-stale-zpa' &&
+                this.#showStale &&
+                this.#staleZpa?.get(tenant.id)) ||
+              tenant.zpa,
           }))
           .map(toTenantView);
         view.controls = [...(this.#partnerLogin().showLink ? ['Add Partner Tenant'] : []), 'Close'];
@@ -409,12 +413,12 @@ export class ReferenceClient {
       this.#setError('Error 42002: Private Access is not configured for your company.');
       return;
     }
-    const refusedBefore = this.#error?.startsWith(`Error ${ErrorCodes.domainMismatch}`) === true;
     if (
       form.partnerDomain !== undefined &&
       this.#defect !== 'partner-domain-not-enforced' &&
       (domainOf(username) !== form.partnerDomain.domain.toLowerCase() ||
-        (this.#defect === 'username-fix-ignored' && refusedBefore))
+        (this.#defect === 'username-fix-ignored' &&
+          this.#error?.startsWith(`Error ${ErrorCodes.domainMismatch}`) === true))
     ) {
       this.#setError(
         `Error ${ErrorCodes.domainMismatch}: The username's domain does not match the selected partner tenant.`,

@@ -32,6 +32,7 @@ export const RUN_FLAGS = {
   shard: { type: 'string' },
   repeat: { type: 'string' },
   'rerun-failed': { type: 'string' },
+  'pass-with-no-scenarios': { type: 'boolean' },
 } as const;
 
 export interface ParsedRun {
@@ -119,6 +120,7 @@ export function parseRunArgs(args: string[], partial: Partial<RunOptions> = {}):
     partial.repeat = Number(values.repeat);
   }
   if (values['rerun-failed'] !== undefined) partial.rerunFailed = values['rerun-failed'];
+  if (values['pass-with-no-scenarios']) partial.passWithNoScenarios = true;
   return { options: partial, color: values['no-color'] ? false : undefined };
 }
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { DEFECTS } from '../../client/core/defects.ts';
 import { describeApplicability, targetLabel } from '../catalog/applicability.ts';
 import { loadCatalog } from '../catalog/load.ts';
-import { failsGate, gateFindings } from '../report/gate.ts';
+import { failsGate, gateFindings, partialCoverage, partialPass } from '../report/gate.ts';
 import { renderSummaryTable } from '../report/summary.ts';
 import type { ConformanceReport } from '../report/types.ts';
 import type { ProgressEvent, RunOptions } from '../runner/options.ts';
@@ -59,6 +59,8 @@ Commands:
     --repeat N               run every scenario N times; one whose verdicts differ is flaky (exit 1)
     --rerun-failed FILE      run again only the scenarios that did not pass in FILE (a conformance.json),
                              on its targets; the requirements not run again are not-covered
+    --pass-with-no-scenarios exit 0 when the selection (--tags, --shard, --rerun-failed) matches no
+                             scenario; without it such a run exits 2: it checked nothing
   merge DIR...   Merge the report folders of run --shard 1/N … N/N (several runs' shards too, one
                  set per platform or version) into one, as one unsharded run would have written it
     --report-dir DIR         where the merged reports go (default reports)
@@ -150,11 +152,8 @@ async function run(args: string[]): Promise<number> {
 /** The summary table, where the report is and the verdict; returns the exit code. */
 export function printOutcome(outcome: RunOutcome, color: boolean): number {
   const { report, reportFile } = outcome;
-  if (
-    report.results.every((r) => r.status === 'error') &&
-    report.run.errors.length > 0 &&
-    report.summary.scenarios === 0
-  ) {
+  // Nothing ran (the run could not start, or its selection matched nothing): the reason, in one line.
+  if (report.run.errors.length > 0 && report.summary.scenarios === 0) {
     process.stderr.write(`connector-conformance: ${report.run.errors[0]}\n`);
     process.stderr.write(`report: ${path.relative(process.cwd(), reportFile)}\n`);
     return report.run.exitCode;
@@ -167,9 +166,15 @@ export function printOutcome(outcome: RunOutcome, color: boolean): number {
 }
 
 function verdictLine(report: ConformanceReport): string {
+  const partial = partialCoverage(report);
+  const checked = partial === undefined ? '' : ` (${partial})`;
   switch (report.run.exitCode) {
     case 0: {
       const expected = report.summary['expected-nonconforming'];
+      if (partial !== undefined) {
+        const known = expected === 0 ? '' : ` (${expected} expected not to conform: ${report.run.expect})`;
+        return `result: ${partialPass(report, partial)}${known}`;
+      }
       return expected === 0
         ? 'result: every applicable requirement conforms (exit 0)'
         : `result: the gate passes (exit 0): ${expected} cell(s) expected not to conform (${report.run.expect}), every other applicable one conforms`;
@@ -178,14 +183,14 @@ function verdictLine(report: ConformanceReport): string {
       const findings = gateFindings(report);
       const also = findings.length > 0 ? `; ${findings.length} gate finding(s), marked » above` : '';
       if (!report.results.some((r) => failsGate(r.status))) {
-        return `result: the gate fails (exit 1): ${findings.length} finding(s), marked » above`;
+        return `result: the gate fails (exit 1): ${findings.length} finding(s), marked » above${checked}`;
       }
-      return `result: the client does not conform (exit 1): ${report.summary.nonconforming} nonconforming, ${report.summary.blocked} blocked${report.summary.flaky > 0 ? `, ${report.summary.flaky} flaky` : ''}${also}`;
+      return `result: the client does not conform (exit 1): ${report.summary.nonconforming} nonconforming, ${report.summary.blocked} blocked${report.summary.flaky > 0 ? `, ${report.summary.flaky} flaky` : ''}${also}${checked}`;
     }
     default:
       return (
         `result: the run is not conclusive (exit 2): ${report.summary.error} requirement results in error, ` +
-        `${report.run.errors.length} run errors (details above and in the report)`
+        `${report.run.errors.length} run errors (details above and in the report)${checked}`
       );
   }
 }

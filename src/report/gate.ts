@@ -38,6 +38,34 @@ export function gateExitCode(
   return 0;
 }
 
+/**
+ * How many applicable cells the run checked: a not-covered cell passes the gate but was not checked,
+ * so a verdict must say how much of the suite it rests on.
+ */
+export function cellCoverage(report: Pick<ConformanceReport, 'results'>): {
+  checked: number;
+  applicable: number;
+} {
+  const applicable = report.results.filter((r) => r.status !== 'not-applicable');
+  return {
+    checked: applicable.filter((r) => r.status !== 'not-covered').length,
+    applicable: applicable.length,
+  };
+}
+
+/** "120 of 136 applicable cells checked" when some applicable cell was not; undefined when all were. */
+export function partialCoverage(report: Pick<ConformanceReport, 'results'>): string | undefined {
+  const { checked, applicable } = cellCoverage(report);
+  return checked < applicable ? `${checked} of ${applicable} applicable cells checked` : undefined;
+}
+
+/** The verdict of a passing run that left applicable cells unchecked (`partial` from partialCoverage). */
+export function partialPass(report: Pick<ConformanceReport, 'results'>, partial: string): string {
+  return cellCoverage(report).checked === 0
+    ? `${partial}: nothing was checked, which --pass-with-no-scenarios accepts (exit 0)`
+    : `${partial}, and each conforms; the others were not run (exit 0)`;
+}
+
 export function cellLabel(cell: { requirement: string; platform: string; clientVersion: string }): string {
   return `${cell.requirement} on ${cell.platform} ${cell.clientVersion}`;
 }

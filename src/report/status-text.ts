@@ -2,6 +2,7 @@
  * Statuses as the page and the Markdown summary show them. Other parts of the harness may add
  * statuses this code does not know: those get a neutral mark and their own name.
  */
+import { partialCoverage, partialPass } from './gate.ts';
 import { STATUS_SYMBOLS } from './summary.ts';
 import { type ConformanceReport, REQUIREMENT_STATUSES } from './types.ts';
 
@@ -34,22 +35,33 @@ export function statusCounts(report: ConformanceReport): [string, number][] {
   return [...counts];
 }
 
-/** The run's overall verdict, from its exit code. */
+/**
+ * The run's overall verdict, from its exit code. "Conforms" only when every applicable cell was
+ * checked; otherwise the detail says how many were.
+ */
 export function overallVerdict(report: ConformanceReport): { mark: string; title: string; detail: string } {
+  const partial = partialCoverage(report);
+  const checked = partial === undefined ? '' : ` (${partial})`;
   switch (report.run.exitCode) {
     case 0:
-      return { mark: '✓', title: 'Conforms', detail: 'every applicable requirement conforms (exit 0)' };
+      return partial === undefined
+        ? { mark: '✓', title: 'Conforms', detail: 'every applicable requirement conforms (exit 0)' }
+        : {
+            mark: '✓',
+            title: 'Conforms where checked',
+            detail: partialPass(report, partial),
+          };
     case 1:
       return {
         mark: '✗',
         title: 'Does not conform',
-        detail: 'a requirement did not conform or could not be verified (exit 1)',
+        detail: `a requirement did not conform or could not be verified${checked} (exit 1)`,
       };
     default:
       return {
         mark: '!',
         title: 'Not conclusive',
-        detail: 'the harness or its environment failed; this says nothing about the client (exit 2)',
+        detail: `the harness or its environment failed; this says nothing about the client${checked} (exit 2)`,
       };
   }
 }

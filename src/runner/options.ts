@@ -39,6 +39,8 @@ export interface RunOptions {
   repeat?: number;
   /** An earlier conformance.json: run only the scenarios that did not pass in it. */
   rerunFailed?: string;
+  /** Accept a run whose selection matched no scenario (exit 0 instead of 2). */
+  passWithNoScenarios?: boolean;
   /** A new browser context per scenario instead of the worker's one, reset between scenarios. */
   freshContext?: boolean;
   fixturesDir: string;

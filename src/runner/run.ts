@@ -18,6 +18,7 @@ import { readStatus } from '../drivers/remote.ts';
 import { loadFixtures } from '../fixtures/load.ts';
 import { buildReport, errorReport } from '../report/build.ts';
 import { TargetCollector } from '../report/collect.ts';
+import { gateExitCode } from '../report/gate.ts';
 import { readReportFile } from '../report/read.ts';
 import { combineRepetitions } from '../report/repeat.ts';
 import type { ConformanceReport } from '../report/types.ts';
@@ -155,6 +156,11 @@ export async function runConformance(partial: Partial<RunOptions> = {}): Promise
     repetitions.length > 1 ? combineRepetitions(repetitions) : (repetitions[0] as ConformanceReport);
   if (options.shard !== undefined) combined.run.shard = { ...options.shard };
   if (options.rerunFailed !== undefined) markRerun(combined, options.rerunFailed);
+  // A run that checked nothing passes nothing (unless asked to, as Jest's --passWithNoTests).
+  if (combined.summary.scenarios === 0 && combined.run.errors.length === 0 && !options.passWithNoScenarios) {
+    combined.run.errors.push(emptySelection(options));
+    combined.run.exitCode = gateExitCode(combined);
+  }
   const report = applyGateInputs(combined, gate);
   const reportFile = await writeReport(reportDir, report, catalog);
   if (bundle === undefined) return { report, reportFile };
@@ -246,6 +252,17 @@ export async function reportStartupFailure(
   });
   if (options.shard !== undefined) report.run.shard = { ...options.shard };
   return { report, reportFile: await writeReport(path.resolve(options.reportDir), report, catalog) };
+}
+
+/** Why a run that ran no scenario fails: what selected them, and the flag that accepts an empty run. */
+function emptySelection(options: RunOptions): string {
+  const selection = [
+    ...(options.tags ? [`--tags "${options.tags}"`] : []),
+    ...(options.shard ? [`--shard ${options.shard.index}/${options.shard.count}`] : []),
+    ...(options.rerunFailed ? [`--rerun-failed ${options.rerunFailed}`] : []),
+  ];
+  const what = selection.length === 0 ? 'the run' : selection.join(' with ');
+  return `no scenario ran: ${what} selected none of the suite's scenarios on ${options.targets.map(targetLabel).join(', ')}; a run that checked nothing passes nothing (--pass-with-no-scenarios accepts it)`;
 }
 
 function usesBrowser(options: RunOptions): boolean {
