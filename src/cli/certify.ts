@@ -1,4 +1,5 @@
 /** The certification bundle on the command line: what `run --bundle` prints, and `verify`. */
+
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -6,6 +7,7 @@ import { BundleInputError, loadPublicKey } from '../bundle/inputs.ts';
 import { TarError } from '../bundle/tar.ts';
 import { verifyBundle } from '../bundle/verify.ts';
 import type { BundleOutcome } from '../bundle/write.ts';
+import { err, out } from './output.ts';
 
 /** Lines for the end of `run --bundle`: where the bundle is and which key signed it. */
 export function describeBundle(bundle: BundleOutcome): string {
@@ -47,10 +49,10 @@ export async function verifyCommand(args: string[]): Promise<number> {
   try {
     const key = values['public-key'] === undefined ? undefined : await loadPublicKey(values['public-key']);
     const { ok, checks } = verifyBundle(archive, key);
-    process.stdout.write(`bundle: ${file}\n`);
-    for (const check of checks) process.stdout.write(`${MARKS[check.outcome]} ${check.text}\n`);
+    out(`bundle: ${file}\n`);
+    for (const check of checks) out(`${MARKS[check.outcome]} ${check.text}\n`);
     const failed = checks.filter((check) => check.outcome === 'fail').length;
-    process.stdout.write(
+    out(
       ok
         ? 'result: the bundle verifies (exit 0)\n'
         : `result: the bundle does not verify (exit 1): ${failed} check${failed === 1 ? '' : 's'} failed\n`,
@@ -64,6 +66,6 @@ export async function verifyCommand(args: string[]): Promise<number> {
 }
 
 function usage(message: string): number {
-  process.stderr.write(`connector-conformance verify: ${message}\n`);
+  err(`connector-conformance verify: ${message}\n`);
   return 2;
 }

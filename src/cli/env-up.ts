@@ -4,10 +4,12 @@
  * to use, until SIGTERM or SIGINT. It prints its URLs: a line per service, then one JSON line
  * (`{"policyApi": ..., "identityProviders": {...}}`) for scripts.
  */
+
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startSimulatedWorld } from '../environment/simulated-world.ts';
 import { DEFAULT_OPTIONS } from '../runner/options.ts';
+import { err, out } from './output.ts';
 
 /** Bad flags: one line naming the flag. */
 class EnvUsageError extends Error {
@@ -47,7 +49,7 @@ export async function envCommand(args: string[]): Promise<number> {
     parsed = parseEnvUpArgs(args);
   } catch (error) {
     if (!(error instanceof EnvUsageError)) throw error;
-    process.stderr.write(`connector-conformance: ${error.message}\n`);
+    err(`connector-conformance: ${error.message}\n`);
     return 2;
   }
   let world: Awaited<ReturnType<typeof startSimulatedWorld>>;
@@ -58,7 +60,7 @@ export async function envCommand(args: string[]): Promise<number> {
       ...(parsed.port ? { basePort: parsed.port } : {}),
     });
   } catch (error) {
-    process.stderr.write(`connector-conformance: ${(error as Error).message.split('\n')[0]}\n`);
+    err(`connector-conformance: ${(error as Error).message.split('\n')[0]}\n`);
     return 2;
   }
   const identityProviders = Object.fromEntries(
@@ -71,7 +73,7 @@ export async function envCommand(args: string[]): Promise<number> {
     ),
     JSON.stringify({ policyApi: world.policyApiUrl, identityProviders }),
   ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+  out(`${lines.join('\n')}\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);
     process.once('SIGINT', resolve);

@@ -3,6 +3,7 @@
  * run), `diff OLD NEW` (regressions and fixes between two builds) and `history DIR...` (a page of
  * each requirement across a series of builds). Bad input: one line naming the flag or file, exit 2.
  */
+
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
@@ -12,6 +13,7 @@ import { cellsToExpect, expectFileFor } from '../report/expect.ts';
 import { renderHistory } from '../report/history.ts';
 import { ReportFileError, readReportFile } from '../report/read.ts';
 import { DEFAULT_OPTIONS } from '../runner/options.ts';
+import { err, out } from './output.ts';
 
 class CommandError extends Error {
   override name = 'CommandError';
@@ -31,7 +33,7 @@ async function guarded(name: string, command: () => Promise<number>): Promise<nu
     return await command();
   } catch (error) {
     if (!(error instanceof CommandError || error instanceof ReportFileError)) throw error;
-    process.stderr.write(`connector-conformance ${name}: ${error.message}\n`);
+    err(`connector-conformance ${name}: ${error.message}\n`);
     return 2;
   }
 }
@@ -54,11 +56,11 @@ export function expectCommand(args: string[]): Promise<number> {
     const skipped =
       errors > 0 ? ` (${errors} cells in error left out: an error says nothing about the client)` : '';
     if (values.out === undefined) {
-      process.stdout.write(text);
-      if (skipped !== '') process.stderr.write(`expect:${skipped}\n`);
+      out(text);
+      if (skipped !== '') err(`expect:${skipped}\n`);
     } else {
       await writeOut(values.out, text);
-      process.stdout.write(`expect: ${count} entries written to ${values.out}${skipped}\n`);
+      out(`expect: ${count} entries written to ${values.out}${skipped}\n`);
     }
     return 0;
   });
@@ -77,11 +79,11 @@ export function diffCommand(args: string[]): Promise<number> {
     const diff = diffReports(older.report, newer.report);
     const code = diff.regressions.length > 0 ? 1 : 0;
     if (values.json) {
-      process.stdout.write(`${JSON.stringify(diff, null, 2)}\n`);
+      out(`${JSON.stringify(diff, null, 2)}\n`);
     } else {
       const count = diff.regressions.length;
-      process.stdout.write(`${older.file} → ${newer.file}\n${renderDiff(diff)}`);
-      process.stdout.write(
+      out(`${older.file} → ${newer.file}\n${renderDiff(diff)}`);
+      out(
         `result: ${count === 0 ? 'no regression' : `${count} regression${count === 1 ? '' : 's'}`} (exit ${code})\n`,
       );
     }
@@ -100,9 +102,9 @@ export function historyCommand(args: string[]): Promise<number> {
       const { file, report } = await readReportFile(given);
       builds.push({ source: file, report });
     }
-    const out = values.out ?? 'history.html';
-    await writeOut(out, renderHistory(builds, await loadCatalog(DEFAULT_OPTIONS.catalogFile)));
-    process.stdout.write(`history: ${builds.length} runs → ${out}\n`);
+    const file = values.out ?? 'history.html';
+    await writeOut(file, renderHistory(builds, await loadCatalog(DEFAULT_OPTIONS.catalogFile)));
+    out(`history: ${builds.length} runs → ${file}\n`);
     return 0;
   });
 }

@@ -1,4 +1,5 @@
 /** `connector-conformance`: run the suite, list the requirements, list the reference client's defects. */
+
 import path from 'node:path';
 import { DEFECTS } from '../../client/core/defects.ts';
 import { describeApplicability, targetLabel } from '../catalog/applicability.ts';
@@ -12,6 +13,7 @@ import { type RunOutcome, reportStartupFailure, runConformance, UsageError } fro
 import { parseRunArgs } from './args.ts';
 import { describeBundle, verifyCommand } from './certify.ts';
 import { diffCommand, expectCommand, historyCommand } from './gate-commands.ts';
+import { err, out, table } from './output.ts';
 import { serveClientCommand } from './serve-client.ts';
 
 const USAGE = `Usage: connector-conformance <command> [flags]
@@ -116,23 +118,23 @@ export async function main(argv: string[]): Promise<number> {
     case 'history':
       return historyCommand(args);
     case 'defects':
-      process.stdout.write(`${JSON.stringify(DEFECTS, null, 2)}\n`);
+      out(`${JSON.stringify(DEFECTS, null, 2)}\n`);
       return 0;
     case undefined:
     case 'help':
     case '--help':
     case '-h':
-      process.stdout.write(`${USAGE}\n`);
+      out(`${USAGE}\n`);
       return command === undefined ? 2 : 0;
     default:
-      process.stderr.write(`connector-conformance: unknown command "${command}"\n\n${USAGE}\n`);
+      err(`connector-conformance: unknown command "${command}"\n\n${USAGE}\n`);
       return 2;
   }
 }
 
 async function run(args: string[]): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write(`${USAGE}\n`);
+    out(`${USAGE}\n`);
     return 0;
   }
   const partial: Partial<RunOptions> = {};
@@ -154,14 +156,14 @@ export function printOutcome(outcome: RunOutcome, color: boolean): number {
   const { report, reportFile } = outcome;
   // Nothing ran (the run could not start, or its selection matched nothing): the reason, in one line.
   if (report.run.errors.length > 0 && report.summary.scenarios === 0) {
-    process.stderr.write(`connector-conformance: ${report.run.errors[0]}\n`);
-    process.stderr.write(`report: ${path.relative(process.cwd(), reportFile)}\n`);
+    err(`connector-conformance: ${report.run.errors[0]}\n`);
+    err(`report: ${path.relative(process.cwd(), reportFile)}\n`);
     return report.run.exitCode;
   }
-  process.stdout.write(`\n${renderSummaryTable(report, { color })}\n`);
-  process.stdout.write(`\nreport: ${path.relative(process.cwd(), reportFile)}\n`);
-  if (outcome.bundle) process.stdout.write(describeBundle(outcome.bundle));
-  process.stdout.write(`${verdictLine(report)}\n`);
+  table(`\n${renderSummaryTable(report, { color })}\n`);
+  out(`\nreport: ${path.relative(process.cwd(), reportFile)}\n`);
+  if (outcome.bundle) out(describeBundle(outcome.bundle));
+  out(`${verdictLine(report)}\n`);
   return report.run.exitCode;
 }
 
@@ -198,10 +200,10 @@ function verdictLine(report: ConformanceReport): string {
 function progressPrinter(): (event: ProgressEvent) => void {
   return (event) => {
     // Targets may run side by side (--parallel): a dot per scenario, a line per target as it ends.
-    if (event.type === 'scenario-finished') process.stdout.write('.');
+    if (event.type === 'scenario-finished') out('.');
     if (event.type === 'target-finished') {
       const seconds = (event.durationMs / 1000).toFixed(1);
-      process.stdout.write(` ${targetLabel(event.target)}: ${event.scenarios} scenarios in ${seconds} s\n`);
+      out(` ${targetLabel(event.target)}: ${event.scenarios} scenarios in ${seconds} s\n`);
     }
   };
 }
@@ -209,15 +211,13 @@ function progressPrinter(): (event: ProgressEvent) => void {
 async function requirements(args: string[]): Promise<number> {
   const catalog = await loadCatalog(DEFAULT_OPTIONS.catalogFile);
   if (args.includes('--json')) {
-    process.stdout.write(`${JSON.stringify(catalog, null, 2)}\n`);
+    out(`${JSON.stringify(catalog, null, 2)}\n`);
     return 0;
   }
   const rows = catalog.map((r) => [r.id, r.level, describeApplicability(r.appliesTo), r.title]);
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
   for (const row of rows) {
-    process.stdout.write(
-      `${row.map((cell, i) => (i < 3 ? cell.padEnd(widths[i] ?? 0) : cell)).join('  ')}\n`,
-    );
+    out(`${row.map((cell, i) => (i < 3 ? cell.padEnd(widths[i] ?? 0) : cell)).join('  ')}\n`);
   }
   return 0;
 }

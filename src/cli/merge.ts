@@ -1,17 +1,17 @@
 /** `connector-conformance merge DIR... [--report-dir OUT] [--no-color]`. */
+
 import { parseArgs } from 'node:util';
 import { MergeError, mergeShards } from '../runner/merge.ts';
 import { DEFAULT_OPTIONS } from '../runner/options.ts';
 import { printOutcome } from './main.ts';
+import { err } from './output.ts';
 
 export async function mergeCommand(args: string[]): Promise<number> {
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(args);
   } catch (error) {
-    process.stderr.write(
-      `connector-conformance merge: ${(error as Error).message.replace(/\. To specify.*$/, '')}\n`,
-    );
+    err(`connector-conformance merge: ${(error as Error).message.replace(/\. To specify.*$/, '')}\n`);
     return 2;
   }
   const { values, positionals } = parsed;
@@ -21,7 +21,7 @@ export async function mergeCommand(args: string[]): Promise<number> {
     return printOutcome(outcome, color);
   } catch (error) {
     if (!(error instanceof MergeError)) throw error;
-    process.stderr.write(`connector-conformance: ${error.message}\n`);
+    err(`connector-conformance: ${error.message}\n`);
     return 2;
   }
 }

@@ -3,10 +3,12 @@
  * the driver protocol ccdp/1 on 127.0.0.1 until SIGTERM or SIGINT. The first line on stdout says
  * where: `ccdp/1 listening on http://127.0.0.1:PORT`.
  */
+
 import { parseArgs } from 'node:util';
 import { referenceClientHandler, serveCcdp } from '../../client/protocol/server.ts';
 import type { Platform } from '../fixtures/types.ts';
 import { PROTOCOL } from '../protocol/ccdp.ts';
+import { err, out } from './output.ts';
 
 const VERSION = /^\d+(\.\d+){0,3}$/;
 
@@ -62,7 +64,7 @@ export async function serveClientCommand(args: string[]): Promise<number> {
     parsed = parseServeClientArgs(args);
   } catch (error) {
     if (!(error instanceof ServeUsageError)) throw error;
-    process.stderr.write(`connector-conformance serve-client: ${error.message}\n`);
+    err(`connector-conformance serve-client: ${error.message}\n`);
     return 2;
   }
   return serveClient(parsed);
@@ -74,7 +76,7 @@ export async function serveClient(args: ServeClientArgs): Promise<number> {
     referenceClientHandler({ platform: args.platform, clientVersion: args.clientVersion }),
     args.port,
   );
-  process.stdout.write(`${PROTOCOL} listening on ${listener.url}\n`);
+  out(`${PROTOCOL} listening on ${listener.url}\n`);
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGTERM', stop);

@@ -5,6 +5,7 @@
  */
 import { groupRequirements } from '../catalog/groups.ts';
 import type { Requirement } from '../catalog/types.ts';
+import { escapeHtml } from './page/html.ts';
 import { STATUS_SYMBOLS } from './summary.ts';
 import { type ConformanceReport, REQUIREMENT_STATUSES, type RequirementResult } from './types.ts';
 
@@ -43,10 +44,6 @@ td { text-align: center; min-width: 2.2rem; font-weight: 600; }
 `;
 
 const KNOWN: ReadonlySet<string> = new Set(REQUIREMENT_STATUSES);
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 /** A status this page does not know shows in a neutral style, with its name as its text. */
 function statusCell(result: RequirementResult | undefined, marks: string[]): string {

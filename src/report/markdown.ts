@@ -6,6 +6,7 @@ import { targetLabel } from '../catalog/applicability.ts';
 import { isKnownStatus, overallVerdict, statusCounts, statusLabel, statusMark } from './status-text.ts';
 import { truncate } from './summary.ts';
 import type { ConformanceReport, RequirementResult } from './types.ts';
+import { visible } from './visible.ts';
 
 /** Enough of a message to act on; the whole one is in conformance.json and on the page. */
 const MESSAGE_LENGTH = 300;
@@ -16,7 +17,7 @@ const LISTED = new Set(['conforms', 'not-applicable', 'not-covered']);
 
 /** Markdown-inert text: one line, HTML and Markdown punctuation escaped. */
 export function escapeMarkdown(text: string): string {
-  return text
+  return visible(text)
     .replace(/\s+/g, ' ')
     .trim()
     .replace(/&/g, '&amp;')

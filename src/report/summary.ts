@@ -1,5 +1,6 @@
 import { cellLabel, failsGate, gateFindings } from './gate.ts';
 import { type ConformanceReport, REQUIREMENT_STATUSES, type RequirementStatus } from './types.ts';
+import { visible } from './visible.ts';
 
 export interface SummaryOptions {
   color: boolean;
@@ -46,8 +47,9 @@ export function truncate(text: string, width: number): string {
   return `${chars.slice(0, width - 1).join('')}…`;
 }
 
+/** Text from the report on one line, its control characters made visible (the table prints as is). */
 function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  return visible(text).replace(/\s+/g, ' ').trim();
 }
 
 function pad(text: string, width: number): string {
@@ -71,7 +73,7 @@ export function renderSummaryTable(report: ConformanceReport, options: SummaryOp
   const symbol = (status: string): string => paint(colorOf(status), symbolOf(status));
   const targetKey = (platform: string, version: string) => `${platform} ${version}`;
 
-  const targets = report.run.targets.map((t) => targetKey(t.platform, t.clientVersion));
+  const targets = report.run.targets.map((t) => oneLine(targetKey(t.platform, t.clientVersion)));
   const columns = targets.map((label) => Math.max(label.length, 3));
   const gap = '  ';
   const cellsWidth = columns.reduce((sum, w) => sum + w + gap.length, 0);
@@ -81,11 +83,11 @@ export function renderSummaryTable(report: ConformanceReport, options: SummaryOp
   for (const result of report.results) {
     let row = byId.get(result.requirement);
     if (row === undefined) {
-      row = { id: result.requirement, title: result.title, cells: new Map() };
+      row = { id: oneLine(result.requirement), title: result.title, cells: new Map() };
       byId.set(result.requirement, row);
       rows.push(row);
     }
-    row.cells.set(targetKey(result.platform, result.clientVersion), result.status);
+    row.cells.set(oneLine(targetKey(result.platform, result.clientVersion)), result.status);
   }
 
   const idWidth = Math.max(0, ...rows.map((row) => row.id.length));
@@ -124,10 +126,11 @@ export function renderSummaryTable(report: ConformanceReport, options: SummaryOp
   if (details.length > 0 || findings.length > 0 || report.run.errors.length > 0) lines.push('');
   for (const result of details) {
     const why = result.expectation ? `expected (${oneLine(result.expectation.reason)}): ` : '';
-    const text = `${cellLabel(result)}: ${why}${oneLine(result.message ?? result.status)}`;
+    const text = `${oneLine(cellLabel(result))}: ${why}${oneLine(result.message ?? result.status)}`;
     lines.push(`${symbol(result.status)} ${truncate(text, width - 2)}`);
   }
-  for (const finding of findings) lines.push(`${paint('31;1', '»')} ${truncate(finding, width - 2)}`);
+  for (const finding of findings)
+    lines.push(`${paint('31;1', '»')} ${truncate(oneLine(finding), width - 2)}`);
   for (const error of report.run.errors) {
     lines.push(`${symbol('error')} ${truncate(`run error: ${oneLine(error)}`, width - 2)}`);
   }

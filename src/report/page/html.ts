@@ -17,6 +17,7 @@ import {
 } from '../status-text.ts';
 import { truncate } from '../summary.ts';
 import type { ConformanceReport, RequirementResult, ScenarioResult } from '../types.ts';
+import { visible } from '../visible.ts';
 import type { TargetEvidence } from './evidence-links.ts';
 
 const STYLE = readFileSync(new URL('page.css', import.meta.url), 'utf8');
@@ -33,8 +34,9 @@ const GROUPS: { id: RequirementGroup; title: string }[] = [
 
 const TARGET_FILES = ['cucumber.html', 'junit.xml', 'messages.ndjson'];
 
+/** Text for an HTML page: control characters made visible (visible.ts), markup characters escaped. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return visible(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** A relative link to a file in the report folder, each path segment percent-encoded. */
