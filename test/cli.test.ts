@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { cp, readFile, writeFile } from 'node:fs/promises';
+import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, test } from 'node:test';
@@ -122,6 +122,72 @@ describe('run with bad input', () => {
     const report = await readReport(reportDir);
     assert.equal(report.run.exitCode, 2);
     assert.match(report.run.errors[0] ?? '', /globex\.yaml/);
+  });
+});
+
+describe('the report folder', () => {
+  const unusable: [string, (dir: string) => Promise<string>, RegExp][] = [
+    [
+      'a file',
+      async (dir) => {
+        await writeFile(path.join(dir, 'file'), 'x');
+        return path.join(dir, 'file');
+      },
+      /^connector-conformance: --report-dir .*file: is a file, not a folder$/,
+    ],
+    [
+      'a folder under a file',
+      async (dir) => {
+        await writeFile(path.join(dir, 'file'), 'x');
+        return path.join(dir, 'file', 'reports');
+      },
+      /^connector-conformance: --report-dir .*file\/reports: .*file is a file, not a folder$/,
+    ],
+    [
+      'a pseudo-filesystem path',
+      async () => '/proc/self/x',
+      /^connector-conformance: --report-dir \/proc\/self\/x: cannot write in \/proc\/self \(\w+\)$/,
+    ],
+  ];
+  for (const [what, make, message] of unusable) {
+    test(`${what}: refused before the run, in one line, exit 2`, async () => {
+      const reportDir = await make(await tempDir('cli-folder-'));
+      const { code, stdout, stderr } = await cli(['run', '--report-dir', reportDir]);
+      assert.equal(code, 2);
+      assert.match(stderr.trimEnd(), message);
+      assert.equal(stderr.trimEnd().split('\n').length, 1, stderr);
+      assert.equal(stdout, '', 'nothing ran');
+    });
+  }
+
+  test("a run replaces the earlier run's files and only those; a refused run leaves no stale bundle", async () => {
+    const parent = await tempDir('cli-folder-');
+    const reportDir = path.join(parent, 'reports');
+    const macos = ['run', '--platform', 'macos', '--tags', '@req:EX-MAIN-ON', '--report-dir', reportDir];
+    const bundled = await cli([...macos, '--bundle']);
+    assert.equal(bundled.code, 0, bundled.stdout);
+    await writeFile(path.join(reportDir, 'notes.txt'), 'mine');
+    await writeFile(path.join(reportDir, 'targets', 'mine.txt'), 'mine');
+    await writeFile(path.join(reportDir, 'targets', 'macos-4.7', 'mine.txt'), 'mine');
+    assert.ok((await readdir(reportDir)).includes('certification-bundle.tar'));
+
+    const refused = await cli([...macos, '--platform', 'linux']);
+    assert.equal(refused.code, 2);
+    const after = await readdir(reportDir, { recursive: true });
+    assert.ok(!after.includes('certification-bundle.tar'), 'the earlier bundle is gone');
+    assert.ok(
+      !after.some((file) => file.endsWith('messages.ndjson')),
+      "the earlier run's target files are gone",
+    );
+    for (const mine of ['notes.txt', 'targets/mine.txt', 'targets/macos-4.7/mine.txt']) {
+      assert.equal(await readFile(path.join(reportDir, mine), 'utf8'), 'mine', mine);
+    }
+    assert.equal((await readReport(reportDir)).run.exitCode, 2);
+    assert.deepEqual(
+      (await readdir(parent)).filter((name) => name !== 'reports'),
+      [],
+      'no run folder is left beside it',
+    );
   });
 });
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { DEFECTS } from '../../client/core/defects.ts';
 import { describeApplicability, targetLabel } from '../catalog/applicability.ts';
 import { loadCatalog } from '../catalog/load.ts';
+import { ReportFolderError } from '../report/folder.ts';
 import { failsGate, gateFindings, partialCoverage, partialPass } from '../report/gate.ts';
 import { renderSummaryTable } from '../report/summary.ts';
 import type { ConformanceReport } from '../report/types.ts';
@@ -141,12 +142,19 @@ async function run(args: string[]): Promise<number> {
   let color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
   let outcome: RunOutcome;
   try {
-    const parsed = parseRunArgs(args, partial);
-    color = parsed.color ?? color;
-    outcome = await runConformance({ ...parsed.options, onProgress: progressPrinter() });
+    try {
+      const parsed = parseRunArgs(args, partial);
+      color = parsed.color ?? color;
+      outcome = await runConformance({ ...parsed.options, onProgress: progressPrinter() });
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      outcome = await reportStartupFailure(partial, error);
+    }
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    outcome = await reportStartupFailure(partial, error);
+    // Nowhere to write a report: the reason, in one line.
+    if (!(error instanceof ReportFolderError)) throw error;
+    err(`connector-conformance: ${error.message}\n`);
+    return 2;
   }
   return printOutcome(outcome, color);
 }

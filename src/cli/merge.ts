@@ -1,6 +1,7 @@
 /** `connector-conformance merge DIR... [--report-dir OUT] [--no-color]`. */
 
 import { parseArgs } from 'node:util';
+import { ReportFolderError } from '../report/folder.ts';
 import { MergeError, mergeShards } from '../runner/merge.ts';
 import { DEFAULT_OPTIONS } from '../runner/options.ts';
 import { printOutcome } from './main.ts';
@@ -20,7 +21,7 @@ export async function mergeCommand(args: string[]): Promise<number> {
     const color = !values['no-color'] && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
     return printOutcome(outcome, color);
   } catch (error) {
-    if (!(error instanceof MergeError)) throw error;
+    if (!(error instanceof MergeError || error instanceof ReportFolderError)) throw error;
     err(`connector-conformance: ${error.message}\n`);
     return 2;
   }

@@ -6,7 +6,7 @@
  * again, and the shards' evidence is copied beside them.
  */
 import { createWriteStream } from 'node:fs';
-import { access, cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { CucumberHtmlStream } from '@cucumber/html-formatter';
@@ -14,9 +14,10 @@ import { JUnitXmlPrinter } from '@cucumber/junit-xml-formatter';
 import type { Envelope } from '@cucumber/messages';
 import { targetLabel } from '../catalog/applicability.ts';
 import { loadCatalog } from '../catalog/load.ts';
-import type { Target } from '../catalog/types.ts';
+import type { Requirement, Target } from '../catalog/types.ts';
 import { buildReport } from '../report/build.ts';
 import { TargetCollector } from '../report/collect.ts';
+import { openReportFolder } from '../report/folder.ts';
 import { mergeMessageStreams, StreamMergeError } from '../report/merge-streams.ts';
 import { ReportFileError, readReportFile } from '../report/read.ts';
 import { combineRepetitions } from '../report/repeat.ts';
@@ -54,10 +55,26 @@ export async function mergeShards(dirs: readonly string[], reportDir: string): P
   if (shards.some(({ dir }) => path.resolve(dir) === out)) {
     throw new MergeError(`--report-dir ${reportDir}: is one of the shards' folders; merge into another`);
   }
+  const catalog = await loadCatalog(DEFAULT_OPTIONS.catalogFile);
+  const folder = await openReportFolder(reportDir);
+  try {
+    const report = await mergeInto(folder.staging, shards, targets, catalog);
+    await folder.commit();
+    return { report, reportFile: path.join(folder.final, REPORT_FILE_NAME) };
+  } catch (error) {
+    await folder.discard();
+    throw error;
+  }
+}
+
+async function mergeInto(
+  out: string,
+  shards: readonly ShardFolder[],
+  targets: readonly Target[],
+  catalog: Requirement[],
+): Promise<ConformanceReport> {
   const [first] = shards as [ShardFolder, ...ShardFolder[]];
   const repeat = first.report.run.repeat ?? 1;
-  const catalog = await loadCatalog(DEFAULT_OPTIONS.catalogFile);
-  await rm(path.join(out, 'targets'), { recursive: true, force: true });
 
   const repetitions: ConformanceReport[] = [];
   for (let repetition = 1; repetition <= repeat; repetition += 1) {
@@ -110,7 +127,8 @@ export async function mergeShards(dirs: readonly string[], reportDir: string): P
     );
   }
   const report = repeat > 1 ? combineRepetitions(repetitions) : (repetitions[0] as ConformanceReport);
-  return { report, reportFile: await writeReport(out, report) };
+  await writeReport(out, report, catalog);
+  return report;
 }
 
 /**
@@ -193,16 +211,22 @@ async function readMessages(file: string): Promise<Envelope[] | undefined> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new MergeError(`${file}: cannot read (${(error as Error).message})`);
   }
-  return text
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line, index) => {
-      try {
-        return JSON.parse(line) as Envelope;
-      } catch {
-        throw new MergeError(`${file}: line ${index + 1} is not a Cucumber message (JSON)`);
-      }
-    });
+  const envelopes: Envelope[] = [];
+  for (const [index, line] of text.split('\n').entries()) {
+    if (line.trim() === '') continue;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      throw new MergeError(`${file}: line ${index + 1} is not a Cucumber message (JSON)`);
+    }
+    // An envelope is an object holding one message; null, an array or a number is not one.
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new MergeError(`${file}: line ${index + 1} is not a Cucumber message (a JSON object)`);
+    }
+    envelopes.push(parsed as Envelope);
+  }
+  return envelopes;
 }
 
 async function copyEvidence(from: string, to: string): Promise<void> {

@@ -2,7 +2,7 @@
  * The public entry point: run the conformance suite against a client, once per target, and write
  * the reports. The command line is a thin layer over `runConformance`.
  */
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFECTS } from '../../client/core/defects.ts';
 import { BrowserUnavailableError, findChromium } from '../browser/chromium.ts';
@@ -18,11 +18,12 @@ import { readStatus } from '../drivers/remote.ts';
 import { loadFixtures } from '../fixtures/load.ts';
 import { buildReport, errorReport } from '../report/build.ts';
 import { TargetCollector } from '../report/collect.ts';
+import { openReportFolder, type ReportFolder } from '../report/folder.ts';
 import { gateExitCode } from '../report/gate.ts';
 import { readReportFile } from '../report/read.ts';
 import { combineRepetitions } from '../report/repeat.ts';
 import type { ConformanceReport } from '../report/types.ts';
-import { writeReport } from '../report/write.ts';
+import { REPORT_FILE_NAME, writeReport } from '../report/write.ts';
 import { applyGateInputs, type GateInputs, loadGateInputs } from './gate-inputs.ts';
 import {
   DEFAULT_OPTIONS,
@@ -61,7 +62,22 @@ export async function runConformance(partial: Partial<RunOptions> = {}): Promise
     ...partial,
     targets: [...(partial.targets ?? DEFAULT_OPTIONS.targets)],
   };
-  const reportDir = path.resolve(options.reportDir);
+  // Checked before anything runs; the run writes into a fresh folder beside it (folder.ts).
+  const folder = await openReportFolder(options.reportDir);
+  try {
+    return await runInto(folder, options, partial);
+  } catch (error) {
+    await folder.discard();
+    throw error;
+  }
+}
+
+async function runInto(
+  folder: ReportFolder,
+  options: RunOptions,
+  partial: Partial<RunOptions>,
+): Promise<RunOutcome> {
+  const reportDir = folder.staging;
   const startedAt = new Date();
   let catalog: Requirement[] = [];
   let clientName: string | undefined;
@@ -81,7 +97,7 @@ export async function runConformance(partial: Partial<RunOptions> = {}): Promise
     if (options.bundle !== undefined) bundle = await prepareBundle(options.bundle);
     jobs = await targetJobs(options, reportDir, previous, catalog);
   } catch (error) {
-    return reportStartupFailure(options, error as Error, catalog);
+    return reportStartupFailure(options, error as Error, catalog, folder);
   }
   const header = {
     suite: { name: SUITE_NAME, version: await suiteVersion() },
@@ -90,8 +106,6 @@ export async function runConformance(partial: Partial<RunOptions> = {}): Promise
     ...(options.tags ? { tags: options.tags } : {}),
   };
 
-  await rm(path.join(reportDir, 'targets'), { recursive: true, force: true });
-  await rm(path.join(reportDir, BUNDLE_FILE_NAME), { force: true });
   const { onProgress } = options;
   const errors: string[] = [];
   const collected = jobs.map((job) => ({ target: job.target, collector: new TargetCollector(job.target) }));
@@ -162,18 +176,23 @@ export async function runConformance(partial: Partial<RunOptions> = {}): Promise
     combined.run.exitCode = gateExitCode(combined);
   }
   const report = applyGateInputs(combined, gate);
-  const reportFile = await writeReport(reportDir, report, catalog);
-  if (bundle === undefined) return { report, reportFile };
-  const written = await writeBundle({
-    reportDir,
-    report,
-    prepared: bundle,
-    featuresDir: path.join(PROJECT_ROOT, 'features'),
-    fixturesDir: options.fixturesDir,
-    usedBrowser: usesBrowser(options),
-    harness: { name: 'connector-conformance', version: header.suite.version },
-  });
-  return { report, reportFile, bundle: written };
+  await writeReport(reportDir, report, catalog);
+  const written =
+    bundle === undefined
+      ? undefined
+      : await writeBundle({
+          reportDir,
+          report,
+          prepared: bundle,
+          featuresDir: path.join(PROJECT_ROOT, 'features'),
+          fixturesDir: options.fixturesDir,
+          usedBrowser: usesBrowser(options),
+          harness: { name: 'connector-conformance', version: header.suite.version },
+        });
+  await folder.commit();
+  const reportFile = path.join(folder.final, REPORT_FILE_NAME);
+  if (written === undefined) return { report, reportFile };
+  return { report, reportFile, bundle: { ...written, file: path.join(folder.final, BUNDLE_FILE_NAME) } };
 }
 
 /** One job per target (and repetition), with the scenarios --shard and --rerun-failed select. */
@@ -230,6 +249,7 @@ export async function reportStartupFailure(
   partial: Partial<RunOptions>,
   error: Error,
   knownCatalog?: Requirement[],
+  opened?: ReportFolder,
 ): Promise<RunOutcome> {
   const options: RunOptions = {
     ...DEFAULT_OPTIONS,
@@ -251,7 +271,10 @@ export async function reportStartupFailure(
     ...(options.tags ? { tags: options.tags } : {}),
   });
   if (options.shard !== undefined) report.run.shard = { ...options.shard };
-  return { report, reportFile: await writeReport(path.resolve(options.reportDir), report, catalog) };
+  const folder = opened ?? (await openReportFolder(options.reportDir));
+  await writeReport(folder.staging, report, catalog);
+  await folder.commit();
+  return { report, reportFile: path.join(folder.final, REPORT_FILE_NAME) };
 }
 
 /** Why a run that ran no scenario fails: what selected them, and the flag that accepts an empty run. */
