@@ -2,14 +2,13 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, test } from 'node:test';
 import type { ConformanceReport } from '../src/report/types.ts';
-import { PROJECT_ROOT } from '../src/runner/options.ts';
 import { closedPort } from './support/ccdp.ts';
-import { BIN, cli, tempDir } from './support/cli.ts';
+import { BIN, brokenFixtures, cli, tempDir } from './support/cli.ts';
 
 async function readReport(dir: string): Promise<ConformanceReport> {
   return JSON.parse(await readFile(path.join(dir, 'conformance.json'), 'utf8')) as ConformanceReport;
@@ -108,10 +107,7 @@ describe('run with bad input', () => {
   });
 
   test('a broken fixture: exit 2, one line naming the file and the field, and a report', async () => {
-    const fixtures = await tempDir('cli-fixtures-');
-    await cp(path.join(PROJECT_ROOT, 'fixtures'), fixtures, { recursive: true });
-    const globex = path.join(fixtures, 'organisations', 'globex.yaml');
-    await writeFile(globex, (await readFile(globex, 'utf8')).replace('mode: all-tenants', 'mode: everyone'));
+    const fixtures = await brokenFixtures('cli-fixtures-');
     const reportDir = await tempDir('cli-bad-fixture-');
     const { code, stderr } = await cli(['run', '--fixtures', fixtures, '--report-dir', reportDir]);
     assert.equal(code, 2);

@@ -4,7 +4,7 @@
  * retitle or ring the terminal of the person reading the verdict.
  */
 import assert from 'node:assert/strict';
-import { cp, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { loadCatalog } from '../src/catalog/load.ts';
@@ -16,8 +16,8 @@ import { renderConformancePage } from '../src/report/page/html.ts';
 import { renderSummaryTable } from '../src/report/summary.ts';
 import type { ConformanceReport } from '../src/report/types.ts';
 import { visible } from '../src/report/visible.ts';
-import { DEFAULT_OPTIONS, PROJECT_ROOT } from '../src/runner/options.ts';
-import { cli, tempDir } from './support/cli.ts';
+import { DEFAULT_OPTIONS } from '../src/runner/options.ts';
+import { brokenFixtures, cli, tempDir } from './support/cli.ts';
 
 /** An OSC window title, an erase-line and carriage return, a BEL and a C1 CSI. */
 const HOSTILE = 'shown\u001b]0;pwned\u0007 \u001b[2K\rfake ok \u009b31m\u0000end';
@@ -70,10 +70,7 @@ describe('control characters', () => {
   });
 
   test('a fixtures folder whose name carries an escape sequence: the one-line error shows it escaped', async () => {
-    const fixtures = await tempDir('cli-control-\u001b]0;pwned\u0007-');
-    await cp(path.join(PROJECT_ROOT, 'fixtures'), fixtures, { recursive: true });
-    const globex = path.join(fixtures, 'organisations', 'globex.yaml');
-    await writeFile(globex, (await readFile(globex, 'utf8')).replace('mode: all-tenants', 'mode: everyone'));
+    const fixtures = await brokenFixtures('cli-control-\u001b]0;pwned\u0007-');
     const reportDir = await tempDir('cli-control-report-');
     const { code, stdout, stderr } = await cli(['run', '--fixtures', fixtures, '--report-dir', reportDir]);
     assert.equal(code, 2);

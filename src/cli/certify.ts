@@ -1,5 +1,4 @@
 /** The certification bundle on the command line: what `run --bundle` prints, and `verify`. */
-
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';

@@ -4,7 +4,6 @@
  * to use, until SIGTERM or SIGINT. It prints its URLs: a line per service, then one JSON line
  * (`{"policyApi": ..., "identityProviders": {...}}`) for scripts.
  */
-
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startSimulatedWorld } from '../environment/simulated-world.ts';

@@ -3,7 +3,6 @@
  * run), `diff OLD NEW` (regressions and fixes between two builds) and `history DIR...` (a page of
  * each requirement across a series of builds). Bad input: one line naming the flag or file, exit 2.
  */
-
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';

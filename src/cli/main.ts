@@ -1,5 +1,4 @@
 /** `connector-conformance`: run the suite, list the requirements, list the reference client's defects. */
-
 import path from 'node:path';
 import { DEFECTS } from '../../client/core/defects.ts';
 import { describeApplicability, targetLabel } from '../catalog/applicability.ts';

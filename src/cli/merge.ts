@@ -1,5 +1,4 @@
 /** `connector-conformance merge DIR... [--report-dir OUT] [--no-color]`. */
-
 import { parseArgs } from 'node:util';
 import { ReportFolderError } from '../report/folder.ts';
 import { MergeError, mergeShards } from '../runner/merge.ts';

@@ -3,7 +3,6 @@
  * the driver protocol ccdp/1 on 127.0.0.1 until SIGTERM or SIGINT. The first line on stdout says
  * where: `ccdp/1 listening on http://127.0.0.1:PORT`.
  */
-
 import { parseArgs } from 'node:util';
 import { referenceClientHandler, serveCcdp } from '../../client/protocol/server.ts';
 import type { Platform } from '../fixtures/types.ts';

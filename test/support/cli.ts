@@ -1,6 +1,6 @@
 /** The command line as a user runs it: a child process, its exit code and output. */
 import { execFile } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -24,3 +24,15 @@ export async function cli(
 }
 
 export const tempDir = (prefix: string) => mkdtemp(path.join(tmpdir(), prefix));
+
+/**
+ * A copy of the bundled fixtures in a fresh folder (named from `prefix`) whose Globex partner-login
+ * mode is one the schema refuses ("everyone"): a fixture error the run must name in one line.
+ */
+export async function brokenFixtures(prefix: string): Promise<string> {
+  const fixtures = await tempDir(prefix);
+  await cp(path.join(PROJECT_ROOT, 'fixtures'), fixtures, { recursive: true });
+  const globex = path.join(fixtures, 'organisations', 'globex.yaml');
+  await writeFile(globex, (await readFile(globex, 'utf8')).replace('mode: all-tenants', 'mode: everyone'));
+  return fixtures;
+}
