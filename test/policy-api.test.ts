@@ -38,7 +38,8 @@ interface World {
   api<T = unknown>(
     method: string,
     path: string,
-    options?: { token?: string; body?: unknown; raw?: string },
+    /** `contentType` is sent with a body (default application/json; null sends none). */
+    options?: { token?: string; body?: unknown; raw?: string; contentType?: string | null },
   ): Promise<Reply<T>>;
   enrol(username: string, platform?: Platform, clientVersion?: string): Promise<DeviceResponse>;
 }
@@ -71,11 +72,9 @@ async function startWorld(t: TestContext): Promise<World> {
   const api: World['api'] = async (method, path, options = {}) => {
     const headers: Record<string, string> = {};
     if (options.token) headers.authorization = `Bearer ${options.token}`;
-    let body: string | undefined = options.raw;
-    if (options.body !== undefined) {
-      body = JSON.stringify(options.body);
-      headers['content-type'] = 'application/json';
-    }
+    const body = options.body !== undefined ? JSON.stringify(options.body) : options.raw;
+    const contentType = options.contentType === undefined ? 'application/json' : options.contentType;
+    if (body !== undefined && contentType !== null) headers['content-type'] = contentType;
     const response = await fetch(`${listener.url}${path}`, {
       method,
       headers,
@@ -228,6 +227,45 @@ describe('devices', () => {
       /must be a JSON object/,
     );
     assertError(await world.api('POST', devices), 400, 'BAD_REQUEST', /empty body/);
+  });
+
+  it('takes a body only as application/json, and refuses a device token it did not issue', async (t) => {
+    const world = await startWorld(t);
+    const devices = `${API_BASE}/devices`;
+    const enrolment = { username: 'alice@acme.example', platform: 'windows', clientVersion: '4.7' };
+    // Without a Content-Type of its own, fetch labels a string body text/plain.
+    assertError(
+      await world.api('POST', devices, { body: enrolment, contentType: null }),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      /found "text\/plain;charset=UTF-8"/,
+    );
+    assertError(
+      await world.api('POST', devices, { body: enrolment, contentType: 'text/plain' }),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      /found "text\/plain"/,
+    );
+    assertError(
+      await world.api('POST', devices, { body: enrolment, contentType: 'not a media type' }),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      /found "not a media type"/,
+    );
+    const withCharset = await world.api('POST', devices, {
+      body: enrolment,
+      contentType: 'Application/JSON; charset=utf-8',
+    });
+    assert.equal(withCharset.status, 201, JSON.stringify(withCharset.body));
+    assertError(
+      await world.api('POST', devices, { body: enrolment, token: 'undefined' }),
+      401,
+      'UNAUTHORISED',
+      /not known/,
+    );
+    const { deviceToken } = await world.enrol('alice@acme.example', 'macos', '4.6');
+    const again = await world.api('POST', devices, { body: enrolment, token: deviceToken });
+    assert.equal(again.status, 201, JSON.stringify(again.body));
   });
 });
 
@@ -731,6 +769,13 @@ describe('openapi.yaml', () => {
     await world.api('PUT', `${API_BASE}/zpa/tunnels/tenant-umbrella`, { token: uma, body: { state: 'on' } });
     await world.api('GET', `${API_BASE}/zpa/tunnels`, { token: alice });
     await world.api('POST', `${API_BASE}/devices`, { raw: '{' });
+    await world.api('POST', `${API_BASE}/devices`, { raw: '{}', contentType: 'text/plain' });
+    await world.api('POST', `${API_BASE}/devices`, { raw: '{}', token: 'unknown' });
+    await world.api('POST', `${API_BASE}/partner-tenants/lookup`, {
+      token: alice,
+      body: { username: 'alice@globex.example' },
+      contentType: 'text/plain',
+    });
 
     const statuses = new Set<string>();
     for (const entry of world.state.requests) {

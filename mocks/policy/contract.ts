@@ -106,6 +106,7 @@ export const ErrorCodes = {
   unknownTenant: 'UNKNOWN_TENANT',
   zpaNotEnabled: 'ZPA_NOT_ENABLED',
   badRequest: 'BAD_REQUEST',
+  unsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
   notInContract: 'NOT_IN_CONTRACT',
   /** The mock itself failed: a harness error, never the client's fault. */
   internalError: 'INTERNAL_ERROR',

@@ -3,6 +3,7 @@
  * in process (`setupServer`) and behind the loopback listener (`servePolicyApi`). Every request,
  * answered or not, is recorded in the state with its response.
  */
+import { MIMEType } from 'node:util';
 import { createLocalJWKSet, type JWTPayload, jwtVerify } from 'jose';
 import { type HttpHandler, HttpResponse, http } from 'msw';
 import type { Organisation } from '../../src/fixtures/types.ts';
@@ -116,8 +117,7 @@ function parseLoosely(text: string): unknown {
 
 function authenticated(handle: DeviceRoute): Route {
   return (call) => {
-    const header = call.request.headers.get('authorization');
-    const token = header ? /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] : undefined;
+    const token = bearerToken(call);
     if (!token)
       return fail(401, ErrorCodes.unauthorised, 'send the device token as Authorization: Bearer <token>');
     const device = call.state.devices.get(token);
@@ -125,6 +125,12 @@ function authenticated(handle: DeviceRoute): Route {
       return fail(401, ErrorCodes.unauthorised, 'the device token is not known: enrol the device first');
     return handle(call, device);
   };
+}
+
+/** The token of an `Authorization: Bearer` header (RFC 6750 §2.1); undefined without one. */
+function bearerToken(call: Call): string | undefined {
+  const header = call.request.headers.get('authorization');
+  return header === null ? undefined : /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
 }
 
 function ok<T>(status: 200 | 201, body: T): Response {
@@ -175,9 +181,28 @@ function describe(value: unknown): string {
 }
 
 /** The JSON body checked against the fields' rules; a 400 naming the first bad field otherwise. */
+/** RFC 9110 §15.5.16: a body in a media type the operation does not take is refused with 415. */
+function unsupportedMediaType(call: Call): Response | undefined {
+  const header = call.request.headers.get('content-type');
+  let essence: string | undefined;
+  try {
+    essence = header === null ? undefined : new MIMEType(header).essence;
+  } catch {
+    essence = undefined;
+  }
+  if (essence === 'application/json') return undefined;
+  return fail(
+    415,
+    ErrorCodes.unsupportedMediaType,
+    `the request body must be sent as Content-Type: application/json (found ${header === null ? 'no Content-Type' : JSON.stringify(header)})`,
+  );
+}
+
 function body<T>(call: Call, fields: Record<string, Check>): T | Response {
   if (call.text.trim() === '')
     return badRequest('the request body must be a JSON object (found an empty body)');
+  const refused = unsupportedMediaType(call);
+  if (refused) return refused;
   let value: unknown;
   try {
     value = JSON.parse(call.text);
@@ -241,6 +266,16 @@ function deviceResponse(state: PolicyState, device: Device): DeviceResponse {
 // ---- devices ----
 
 function enrol(call: Call): Response {
+  const presented = bearerToken(call);
+  if (presented !== undefined && !call.state.devices.has(presented)) {
+    // RFC 6750 §3.1: a request that carries an access token the server does not know is refused
+    // (invalid_token), also where the operation needs none.
+    return fail(
+      401,
+      ErrorCodes.unauthorised,
+      'the Authorization header carries a device token that is not known',
+    );
+  }
   const request = body<EnrolRequest>(call, {
     username: text,
     platform: oneOf('windows', 'macos'),
