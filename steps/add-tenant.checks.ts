@@ -122,13 +122,27 @@ check(
   ['PRE-DOMAIN#other-domain-refused', 'PRE-DOMAIN#before-idp'],
   'error 42035 (domain mismatch) and no identity provider page',
   async function () {
-    const view = await this.settle(
-      (v) => Boolean(v.error) || v.window === 'authentication',
-      'an error after Submit',
-    );
-    if (view.window === 'authentication')
-      unmet(`it opened ${view.authorizationUrl ?? 'an authentication window'}`);
-    if (!view.error?.includes('42035'))
-      unmet(`it shows ${view.error ? `the error "${view.error}"` : 'no error'}`);
+    await showsErrorBeforeIdp(this, 42035);
   },
 );
+
+check(
+  'the client shows error 42001 and opens no identity provider page',
+  ['AT-NO-DOMAIN#refused', 'AT-NO-DOMAIN#before-idp'],
+  'error 42001 (no domain in the username) and no identity provider page',
+  async function () {
+    await showsErrorBeforeIdp(this, 42001);
+  },
+);
+
+/** After Submit: an error that names `code`, and no authentication window. */
+async function showsErrorBeforeIdp(world: ConformanceWorld, code: number): Promise<void> {
+  const view = await world.settle(
+    (v) => Boolean(v.error) || v.window === 'authentication',
+    'an error after Submit',
+  );
+  if (view.window === 'authentication')
+    unmet(`it opened ${view.authorizationUrl ?? 'an authentication window'}`);
+  if (!new RegExp(`\\b${code}\\b`).test(view.error ?? ''))
+    unmet(`it shows ${view.error ? `the error "${view.error}"` : 'no error'}`);
+}

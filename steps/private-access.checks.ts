@@ -138,6 +138,7 @@ check(
     'PRE-PARTNER#main-stays-on',
     'PRE-PARTNER-SPECIFIC#refuses-others',
     'PRE-DOMAIN#other-domain-refused',
+    'AT-NO-DOMAIN#refused',
     'FAIL-NO-CHANGE#nothing-added',
     'FAIL-NO-CHANGE#main-unchanged',
     'CALLBACK-STATE#nothing-added',

@@ -718,6 +718,25 @@ const defectChecks: Record<DefectName, () => Promise<void>> = {
     assert.equal(client.view().title, 'Sign In - Globex Corporation');
     assert.deepEqual(api.lookups.length, 1);
   },
+  'no-domain-shown-as-mismatch': async () => {
+    // After Connect, the client itself refuses a username with no domain: 42001, or 42035 with the defect.
+    for (const [defect, code] of [
+      [undefined, 42001],
+      ['no-domain-shown-as-mismatch', 42035],
+    ] as const) {
+      const session = await startSession({
+        defect,
+        version: '4.6',
+        policy: ownSetting(false, true, [GLOBEX]),
+      });
+      await openAddTenant(session.client);
+      await session.client.act({ type: 'select', option: 'Globex Corporation' });
+      await click(session.client, 'Connect');
+      await submitUsername(session.client, 'alice');
+      assert.match(session.client.view().error ?? '', new RegExp(`^Error ${code}: `), defect ?? 'no defect');
+      assert.equal(session.api.lookups.length, 0);
+    }
+  },
   'legacy-client-applies-profile-setting': async () => {
     const legacy = await startSession({
       defect: 'legacy-client-applies-profile-setting',
@@ -1132,6 +1151,7 @@ describe('defects', () => {
       'partner-refusal-not-shown',
       'profile-allow-setting-ignored',
       'partner-domain-not-enforced',
+      'no-domain-shown-as-mismatch',
       'legacy-client-applies-profile-setting',
       'zia-only-refuses-partner-login',
       'zia-only-partner-info-missing',

@@ -86,6 +86,12 @@ const DEFECT_LIST = [
     blocks: ['RETRY'],
   },
   {
+    name: 'no-domain-shown-as-mismatch',
+    requirement: 'AT-NO-DOMAIN',
+    description:
+      'In the select-and-Connect flow, answers a username with no domain with the domain mismatch 42035 instead of 42001 (the username form still gets 42001 from the policy API).',
+  },
+  {
     name: 'legacy-client-applies-profile-setting',
     requirement: 'PRE-LEGACY',
     description:
@@ -132,6 +138,7 @@ const DEFECT_LIST = [
       'AT-USERNAME',
       'AT-SELECT',
       'AT-MAC-NO-SELECT',
+      'AT-NO-DOMAIN',
       ...AFTER_ADD_TENANT,
     ],
   },
@@ -142,21 +149,21 @@ const DEFECT_LIST = [
       'The first username form of the Add Tenant window offers "Next" instead of "Submit" (Next works like Submit; the form after Connect keeps Submit); the username flows behind Submit are blocked.',
     // macOS's username form is that form too: AT-MAC-NO-SELECT asks for its Submit.
     alsoBreaks: ['AT-MAC-NO-SELECT'],
-    blocks: ['PRE-PARTNER', 'PRE-PARTNER-SPECIFIC', 'PRE-ZIA', ...AFTER_ADD_TENANT],
+    blocks: ['PRE-PARTNER', 'PRE-PARTNER-SPECIFIC', 'PRE-ZIA', 'AT-NO-DOMAIN', ...AFTER_ADD_TENANT],
   },
   {
     name: 'selection-without-connect',
     requirement: 'AT-SELECT',
     description:
       'The partner tenant selection form offers "Next" instead of "Connect" (Next works like Connect).',
-    blocks: ['RETRY', 'PRE-DOMAIN', 'IDP-PARTNER', 'IDP-RETURN'],
+    blocks: ['RETRY', 'PRE-DOMAIN', 'AT-NO-DOMAIN', 'IDP-PARTNER', 'IDP-RETURN'],
   },
   {
     name: 'selection-skips-username',
     requirement: 'AT-SELECT',
     description:
       "In the select-and-Connect flow, Connect skips the username step: it opens the selected partner's identity provider at once, with the user's own name at the partner's domain. Whatever the flow had to check after Connect is blocked.",
-    blocks: ['RETRY', 'PRE-DOMAIN', 'IDP-PARTNER', 'IDP-RETURN'],
+    blocks: ['RETRY', 'PRE-DOMAIN', 'AT-NO-DOMAIN', 'IDP-PARTNER', 'IDP-RETURN'],
   },
   {
     name: 'connect-uses-first-option',

@@ -415,6 +415,16 @@ export class ReferenceClient {
     }
     if (
       form.partnerDomain !== undefined &&
+      domainOf(username) === '' &&
+      this.#defect !== 'no-domain-shown-as-mismatch'
+    ) {
+      this.#setError(
+        `Error ${ErrorCodes.noDomain}: Enter your username with its domain, e.g. name@partner.com.`,
+      );
+      return;
+    }
+    if (
+      form.partnerDomain !== undefined &&
       this.#defect !== 'partner-domain-not-enforced' &&
       (domainOf(username) !== form.partnerDomain.domain.toLowerCase() ||
         (this.#defect === 'username-fix-ignored' &&

@@ -31,3 +31,27 @@ Feature: Adding a partner tenant with the partner username
     Examples: macOS
       | platform |
       | macOS    |
+
+  @req:AT-NO-DOMAIN
+  Scenario Outline: A username with no domain is refused with error 42001 on <platform>
+    Given "Acme Corp" allows its users to log in to other tenants
+    And the app profile of "alice@acme.example" follows the global partner login setting
+    And "Globex Corporation" allows partner logins from all tenants
+    And Zscaler Client Connector for <platform> is enrolled as "alice@acme.example"
+    When I open Zscaler Client Connector and click Private Access
+    And I click Add Partner Tenant
+    And I enter "alice" as my username for the partner tenant
+    And I click Submit
+    Then the client shows error 42001 and opens no identity provider page
+    When I click Cancel
+    Then the partner tenant "Globex Corporation" is not listed and ZPA is still on for my organisation
+
+    @platform:windows
+    Examples: Windows
+      | platform |
+      | Windows  |
+
+    @platform:macos
+    Examples: macOS
+      | platform |
+      | macOS    |

@@ -49,6 +49,20 @@ Feature: Windows 4.6+: selecting the partner tenant, then the username
     When I click Cancel
     Then the partner tenant "Vandelay Industries" is not listed and ZPA is still on for my organisation
 
+  @req:AT-NO-DOMAIN
+  Scenario: A username with no domain is refused with error 42001 after Connect
+    Given "Globex Corporation" allows partner logins from all tenants
+    And Zscaler Client Connector for Windows is enrolled as "amelia@acme.example"
+    When I open Zscaler Client Connector and click Private Access
+    And I click Add Partner Tenant
+    And I select the partner tenant "Globex Corporation"
+    And I click Connect
+    And I enter "amelia" as my username for the partner tenant
+    And I click Submit
+    Then the client shows error 42001 and opens no identity provider page
+    When I click Cancel
+    Then the partner tenant "Globex Corporation" is not listed and ZPA is still on for my organisation
+
   @req:RETRY
   Scenario: After error 42035, a corrected username in the same window goes on to the sign-in
     Given "Vandelay Industries" allows partner logins from all tenants
