@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // The Markdown for BENCHMARKS.md from a StrykerJS JSON report (mutation-testing-elements schema):
-// a line of counts per file, the score, and every surviving mutant as file:line:column, mutator,
-// original → replacement. Usage: node scripts/mutation-report.mjs [reports/mutation/mutation.json]
+// a line of counts per file, the score, the ignored mutants counted by reason (the words before the
+// reason's first colon, as the `// Stryker disable` comments and scripts/stryker-ignorers.mjs write
+// them), and every surviving mutant as file:line:column, mutator, original → replacement.
+// Usage: node scripts/mutation-report.mjs [reports/mutation/mutation.json]
 import { readFile } from 'node:fs/promises';
 
 const file = process.argv[2] ?? 'reports/mutation/mutation.json';
@@ -26,13 +28,17 @@ const lines = [
   '',
 ];
 const survivors = [];
+const ignoredBy = new Map();
 for (const [name, { source, mutants }] of Object.entries(report.files).sort()) {
   const c = { mutants: mutants.length, detected: 0, undetected: 0, ignored: 0, errors: 0 };
   for (const mutant of mutants) {
     if (DETECTED.has(mutant.status)) c.detected++;
     else if (UNDETECTED.has(mutant.status)) c.undetected++;
-    else if (mutant.status === 'Ignored') c.ignored++;
-    else c.errors++;
+    else if (mutant.status === 'Ignored') {
+      c.ignored++;
+      const reason = (mutant.statusReason ?? 'no reason given').split(':')[0].trim();
+      ignoredBy.set(reason, (ignoredBy.get(reason) ?? 0) + 1);
+    } else c.errors++;
     if (UNDETECTED.has(mutant.status)) survivors.push({ name, source, mutant });
   }
   for (const key of Object.keys(total)) total[key] += c[key];
@@ -42,6 +48,10 @@ for (const [name, { source, mutants }] of Object.entries(report.files).sort()) {
 }
 lines.push(
   `- **all**: ${total.mutants} mutants, ${total.detected} detected, ${total.undetected} survived, ${total.ignored} ignored, ${total.errors} errors: **${score(total)}**`,
+  '',
+  `Ignored mutants by reason (${total.ignored}):`,
+  '',
+  ...[...ignoredBy].sort((a, b) => b[1] - a[1]).map(([reason, count]) => `- ${reason}: ${count}`),
   '',
   `Surviving mutants (${survivors.length}):`,
   '',

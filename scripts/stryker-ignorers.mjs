@@ -7,8 +7,9 @@
 //   `&&`). Off in the defect-free run by construction; switched on, a mutant of the switch is the
 //   defect itself (or the defect and more), and test/defects.test.ts (npm test) runs every defect and
 //   shows it caught on its requirement.
-// - the client's log lines (`this.#log(…)`, `log(…)`): evidence text attached to the report, read by no
-//   check, as Stryker's own documentation does with console.log.
+// - the client's log lines (`this.#log(…)`, `log(…)`, and the description `this.#changed(…)` logs):
+//   evidence text attached to the report, read by no check, as Stryker's own documentation does with
+//   console.log. The `#changed` call itself is still mutated: it also tells the listeners.
 // Plain JavaScript: Stryker loads plugins itself.
 import { declareValuePlugin, PluginKind } from '@stryker-mutator/api/plugin';
 
@@ -84,8 +85,19 @@ const DefectBranches = {
   },
 };
 
+const LOG_TEXT = "the client's log: evidence text no check reads";
+
 const ClientLog = {
   shouldIgnore(path) {
+    const parent = path.parentPath?.node;
+    if (
+      path.listKey === 'arguments' &&
+      path.key === 0 &&
+      parent?.type === 'CallExpression' &&
+      isPrivateMember(parent.callee, 'changed')
+    ) {
+      return LOG_TEXT;
+    }
     if (!path.isExpressionStatement()) return undefined;
     const call = path.node.expression;
     if (call.type !== 'CallExpression') return undefined;
@@ -98,7 +110,7 @@ const ClientLog = {
         callee.object.name === 'options' &&
         callee.property.type === 'Identifier' &&
         callee.property.name === 'log');
-    return isLog ? "the client's log: evidence text no check reads" : undefined;
+    return isLog ? LOG_TEXT : undefined;
   },
 };
 

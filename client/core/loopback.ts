@@ -29,6 +29,7 @@ export async function listenForCallback(
 ): Promise<LoopbackListener> {
   let answered = false;
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    // Stryker disable next-line StringLiteral: equivalent: Node's HTTP server always sets request.url
     const url = new URL(request.url ?? '/', redirectUri);
     // Stryker disable all: requests other than the one callback; no clause or cited standard says what a listener answers them, and #onCallback ignores a callback outside the authentication window anyway
     if (request.method !== 'GET' || url.pathname !== path || answered) {

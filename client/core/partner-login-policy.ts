@@ -30,6 +30,7 @@ export function effectivePartnerLogin(
     platform === 'windows' && versionAtLeast(clientVersion, APP_PROFILE_MIN_VERSION);
   const { appProfile } = policy;
   const ownSetting = !appProfile.followGlobal;
+  // Stryker disable next-line BooleanLiteral: equivalent: the policy API's contract sends the value whenever the profile does not follow the global setting, the only case that reads it
   const profileAllows = appProfile.allowUsersToLoginToOtherTenants ?? false;
   const globalAllows = policy.global.allowUsersToLoginToOtherTenants;
 
