@@ -138,6 +138,21 @@ function withoutStack(text: string): string {
   return (end === -1 ? lines : lines.slice(0, end)).join('\n').trim();
 }
 
+/** How a step that did not pass is judged (FailureKind); `isHook` for a Before or After hook. */
+export function failureKind(result: TestStepResult | undefined, isHook: boolean): FailureKind {
+  const status = statusOf(result);
+  const type = exceptionTypeOf(result);
+  // A hook fails with Nonconformance only for violations a step noted and went on past.
+  if (status === 'failed' && type === 'Nonconformance') return 'nonconformance';
+  if (status === 'failed' && !isHook && type === 'ClientActionError') return 'client-action';
+  return 'error';
+}
+
+/** The exception's type (its constructor name), from the exception or from "Type: message". */
+export function exceptionTypeOf(result: TestStepResult | undefined): string | undefined {
+  return result?.exception?.type ?? typeFromMessage(result?.message);
+}
+
 /** "Nonconformance: msg" → "Nonconformance", for results that carry only the message text. */
 function typeFromMessage(text: string | undefined): string | undefined {
   const match = text === undefined ? null : /^([A-Za-z_$][\w$]*):\s/.exec(text.trimStart());
@@ -409,16 +424,9 @@ export class TargetCollector {
       const status = statusOf(result);
       if (SEVERITY.indexOf(status) > SEVERITY.indexOf(worst)) worst = status;
       if (scenario.failure === undefined && status !== 'passed' && status !== 'skipped') {
-        const exception = result?.exception;
-        const exceptionType = exception?.type ?? typeFromMessage(result?.message);
-        const isHook = testStep.pickleStepId === undefined;
-        let kind: FailureKind = 'error';
-        // A hook fails with Nonconformance only for violations a step noted and went on past.
-        if (status === 'failed' && exceptionType === 'Nonconformance') kind = 'nonconformance';
-        else if (status === 'failed' && !isHook && exceptionType === 'ClientActionError')
-          kind = 'client-action';
+        const exceptionType = exceptionTypeOf(result);
         const failure: CollectedFailure = {
-          kind,
+          kind: failureKind(result, testStep.pickleStepId === undefined),
           step: stepTexts.get(testStep.id) ?? '',
           message: result === undefined ? 'the step did not finish' : resultMessage(result, status),
           status,

@@ -10,7 +10,6 @@ import { access, cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { CucumberHtmlStream } from '@cucumber/html-formatter';
-import { JUnitXmlPrinter } from '@cucumber/junit-xml-formatter';
 import type { Envelope } from '@cucumber/messages';
 import { targetLabel } from '../catalog/applicability.ts';
 import { loadCatalog } from '../catalog/load.ts';
@@ -18,6 +17,7 @@ import type { Requirement, Target } from '../catalog/types.ts';
 import { buildReport } from '../report/build.ts';
 import { TargetCollector } from '../report/collect.ts';
 import { openReportFolder } from '../report/folder.ts';
+import { JUnitReport } from '../report/junit.ts';
 import { mergeMessageStreams, StreamMergeError } from '../report/merge-streams.ts';
 import { ReportFileError, readReportFile } from '../report/read.ts';
 import { combineRepetitions } from '../report/repeat.ts';
@@ -245,12 +245,9 @@ async function writeTargetReports(dir: string, target: Target, stream: readonly 
     path.join(dir, 'messages.ndjson'),
     stream.map((envelope) => `${JSON.stringify(envelope)}\n`).join(''),
   );
-  let junit = '';
-  const printer = new JUnitXmlPrinter({ suiteName: junitSuiteName(target) }, (content) => {
-    junit += content;
-  });
-  for (const envelope of stream) printer.update(envelope);
-  await writeFile(path.join(dir, 'junit.xml'), junit);
+  const junit = new JUnitReport(junitSuiteName(target));
+  for (const envelope of stream) junit.update(envelope);
+  await writeFile(path.join(dir, 'junit.xml'), junit.xml());
   const html = new CucumberHtmlStream();
   const written = pipeline(html, createWriteStream(path.join(dir, 'cucumber.html')));
   for (const envelope of stream) html.write(envelope);

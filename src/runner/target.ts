@@ -58,6 +58,9 @@ export interface PlannedScenario {
  */
 let supportLibrary: ISupportCodeLibrary | undefined;
 
+/** Our junit.xml (src/report/junit.ts), which tells a harness error from a nonconformance. */
+const JUNIT_FORMATTER = new URL('../report/junit-formatter.ts', import.meta.url).href;
+
 export function junitSuiteName(target: Target): string {
   return `${SUITE_NAME} (${targetLabel(target)})`;
 }
@@ -121,7 +124,7 @@ async function targetConfiguration(
         format: [
           `message:${path.join(outDir, 'messages.ndjson')}`,
           `html:${path.join(outDir, 'cucumber.html')}`,
-          `junit:${path.join(outDir, 'junit.xml')}`,
+          [JUNIT_FORMATTER, path.join(outDir, 'junit.xml')],
         ],
         formatOptions: { junit: { suiteName: junitSuiteName(target) } },
         worldParameters: {
