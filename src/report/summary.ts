@@ -127,13 +127,13 @@ export function renderSummaryTable(report: ConformanceReport, options: SummaryOp
   for (const result of details) {
     const why = result.expectation ? `expected (${oneLine(result.expectation.reason)}): ` : '';
     const text = `${oneLine(cellLabel(result))}: ${why}${oneLine(result.message ?? result.status)}`;
-    lines.push(`${symbol(result.status)} ${truncate(text, width - 2)}`);
+    // An error's cause is shown whole (a client command not found, a port in use): nothing in the
+    // report says more, and its end is often the useful part. The others point at the report.
+    lines.push(`${symbol(result.status)} ${result.status === 'error' ? text : truncate(text, width - 2)}`);
   }
   for (const finding of findings)
     lines.push(`${paint('31;1', '»')} ${truncate(oneLine(finding), width - 2)}`);
-  for (const error of report.run.errors) {
-    lines.push(`${symbol('error')} ${truncate(`run error: ${oneLine(error)}`, width - 2)}`);
-  }
+  for (const error of report.run.errors) lines.push(`${symbol('error')} run error: ${oneLine(error)}`);
   lines.push('');
   const count = report.summary.scenarios;
   lines.push(
