@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -176,6 +176,35 @@ describe('loadFixtures on broken fixtures', () => {
       assert.ok(!error.message.includes('\n'));
       return true;
     });
+  });
+
+  it('refuses a file whose aliases expand past the YAML limit, naming it', async () => {
+    // A "billion laughs" document: each level refers to the one before ten times.
+    const levels = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 9; i++)
+      levels.push(
+        `a${i}: &a${i} [${Array(10)
+          .fill(`*a${i - 1}`)
+          .join(', ')}]`,
+      );
+    const { dir, file } = await brokenCopy('initech', (text) => `${levels.join('\n')}\n${text}`);
+    await assert.rejects(loadFixtures(dir), (error: unknown) => {
+      assert.ok(error instanceof FixtureError, String(error));
+      assert.match(error.message, new RegExp(`^${escapeRegExp(file)}: invalid YAML: .*alias`));
+      assert.ok(!error.message.includes('\n'));
+      return true;
+    });
+  });
+
+  it('refuses a folder named like a fixture file, naming it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fixtures-'));
+    temporary.push(dir);
+    await cp(join(REAL, 'organisations'), join(dir, 'organisations'), { recursive: true });
+    await mkdir(join(dir, 'organisations', 'aaa.yaml'));
+    await assertFixtureError(
+      dir,
+      `${relative(process.cwd(), join(dir, 'organisations', 'aaa.yaml'))}: cannot read it (EISDIR)`,
+    );
   });
 
   it('refuses a user whose app profile does not exist', async () => {

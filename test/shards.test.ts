@@ -4,7 +4,7 @@
  * shape .github/workflows/conformance.yml and docs/scaling.md use (shards × platforms, then merge).
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
@@ -141,6 +141,16 @@ describe('--shard 1/3, 2/3, 3/3 then merge', () => {
     const nothing = await cli(['merge', out, '--report-dir', await tempDir('refused-')]);
     assert.equal(nothing.code, 2);
     assert.match(nothing.stderr, /conformance\.json: cannot read the report \(no such file\)\n$/);
+    const damaged = await tempDir('damaged-shard-');
+    await cp(one, damaged, { recursive: true });
+    const messages = path.join(damaged, 'targets', 'windows-4.7', 'messages.ndjson');
+    await writeFile(messages, `null\n${await readFile(messages, 'utf8')}`);
+    const broken = await cli(['merge', damaged, two, shards[2]?.dir ?? '', '--report-dir', out]);
+    assert.equal(broken.code, 2);
+    assert.match(
+      broken.stderr,
+      /^connector-conformance: .*windows-4\.7\/messages\.ndjson: line 1 is not a Cucumber message \(a JSON object\)\n$/,
+    );
   });
 });
 

@@ -1,10 +1,12 @@
 /** Command-line flags of `connector-conformance run`, parsed into RunOptions. */
 import { parseArgs } from 'node:util';
+import parseTagExpression from '@cucumber/tag-expressions';
 import type { Target } from '../catalog/types.ts';
 import type { Platform } from '../fixtures/types.ts';
 import { EVIDENCE_MODES, type EvidenceMode } from '../report/evidence.ts';
 import { DEFAULT_TARGETS, type RunOptions } from '../runner/options.ts';
 import { MAX_ACTION_TIMEOUT_MS, UsageError } from '../runner/run.ts';
+import { flagErrorLine } from './flags.ts';
 
 const PLATFORMS = ['windows', 'macos', 'all'] as const;
 const VERSION = /^\d+\.\d+(\.\d+){0,2}$/;
@@ -49,10 +51,10 @@ export function parseRunArgs(args: string[], partial: Partial<RunOptions> = {}):
   try {
     values = parse(args).values;
   } catch (error) {
-    throw new UsageError((error as Error).message.replace(/\. To specify.*$/, ''));
+    throw new UsageError(flagErrorLine(error));
   }
   if (values['report-dir'] !== undefined) partial.reportDir = values['report-dir'];
-  if (values.tags !== undefined) partial.tags = values.tags;
+  if (values.tags !== undefined) partial.tags = checkTags(values.tags);
   if (values.client !== undefined) partial.client = values.client;
   if (values.fixtures !== undefined) partial.fixturesDir = values.fixtures;
   if (values.defect !== undefined) partial.defect = values.defect;
@@ -122,6 +124,16 @@ export function parseRunArgs(args: string[], partial: Partial<RunOptions> = {}):
   if (values['rerun-failed'] !== undefined) partial.rerunFailed = values['rerun-failed'];
   if (values['pass-with-no-scenarios']) partial.passWithNoScenarios = true;
   return { options: partial, color: values['no-color'] ? false : undefined };
+}
+
+/** Cucumber's own parser, so a typo is refused here in one line rather than by each target's run. */
+function checkTags(expression: string): string {
+  try {
+    parseTagExpression(expression);
+  } catch (error) {
+    throw new UsageError(`--tags: ${(error as Error).message}`);
+  }
+  return expression;
 }
 
 function parseShard(text: string): { index: number; count: number } {

@@ -6,6 +6,7 @@ import { BundleInputError, loadPublicKey } from '../bundle/inputs.ts';
 import { TarError } from '../bundle/tar.ts';
 import { verifyBundle } from '../bundle/verify.ts';
 import type { BundleOutcome } from '../bundle/write.ts';
+import { flagErrorLine } from './flags.ts';
 import { err, out } from './output.ts';
 
 /** Lines for the end of `run --bundle`: where the bundle is and which key signed it. */
@@ -32,7 +33,7 @@ export async function verifyCommand(args: string[]): Promise<number> {
       allowPositionals: true,
     }));
   } catch (error) {
-    return usage((error as Error).message.replace(/\. To specify.*$/, ''));
+    return usage(flagErrorLine(error));
   }
   const [file, ...more] = positionals;
   if (file === undefined || more.length > 0)

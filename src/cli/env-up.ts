@@ -8,6 +8,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startSimulatedWorld } from '../environment/simulated-world.ts';
 import { DEFAULT_OPTIONS } from '../runner/options.ts';
+import { flagErrorLine } from './flags.ts';
 import { err, out } from './output.ts';
 
 /** Bad flags: one line naming the flag. */
@@ -33,7 +34,7 @@ export function parseEnvUpArgs(args: string[]): EnvUpArgs {
       allowPositionals: false,
     }).values;
   } catch (error) {
-    throw new EnvUsageError((error as Error).message.replace(/\. To specify.*$/, ''));
+    throw new EnvUsageError(flagErrorLine(error));
   }
   const port = values.port ?? '0';
   if (!/^\d{1,5}$/.test(port) || Number(port) > 65000) {

@@ -12,6 +12,7 @@ import { cellsToExpect, expectFileFor } from '../report/expect.ts';
 import { renderHistory } from '../report/history.ts';
 import { ReportFileError, readReportFile } from '../report/read.ts';
 import { DEFAULT_OPTIONS } from '../runner/options.ts';
+import { flagErrorLine } from './flags.ts';
 import { err, out } from './output.ts';
 
 class CommandError extends Error {
@@ -22,7 +23,7 @@ function parse<F extends ParseArgsOptionsConfig>(args: string[], options: F) {
   try {
     return parseArgs({ args, options, strict: true, allowPositionals: true });
   } catch (error) {
-    throw new CommandError((error as Error).message.replace(/\. To specify.*$/, ''));
+    throw new CommandError(flagErrorLine(error));
   }
 }
 

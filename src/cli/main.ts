@@ -1,5 +1,6 @@
 /** `connector-conformance`: run the suite, list the requirements, list the reference client's defects. */
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { DEFECTS } from '../../client/core/defects.ts';
 import { describeApplicability, targetLabel } from '../catalog/applicability.ts';
 import { loadCatalog } from '../catalog/load.ts';
@@ -12,6 +13,7 @@ import { DEFAULT_OPTIONS } from '../runner/options.ts';
 import { type RunOutcome, reportStartupFailure, runConformance, UsageError } from '../runner/run.ts';
 import { parseRunArgs } from './args.ts';
 import { describeBundle, verifyCommand } from './certify.ts';
+import { flagErrorLine } from './flags.ts';
 import { diffCommand, expectCommand, historyCommand } from './gate-commands.ts';
 import { err, out, table } from './output.ts';
 import { serveClientCommand } from './serve-client.ts';
@@ -111,15 +113,14 @@ export async function main(argv: string[]): Promise<number> {
       return verifyCommand(args);
     case 'requirements':
       return requirements(args);
+    case 'defects':
+      return defects(args);
     case 'expect':
       return expectCommand(args);
     case 'diff':
       return diffCommand(args);
     case 'history':
       return historyCommand(args);
-    case 'defects':
-      out(`${JSON.stringify(DEFECTS, null, 2)}\n`);
-      return 0;
     case undefined:
     case 'help':
     case '--help':
@@ -127,7 +128,9 @@ export async function main(argv: string[]): Promise<number> {
       out(`${USAGE}\n`);
       return command === undefined ? 2 : 0;
     default:
-      err(`connector-conformance: unknown command "${command}"\n\n${USAGE}\n`);
+      err(
+        `connector-conformance: unknown command "${command}" (the commands: ${COMMANDS.join(', ')}; connector-conformance help says more)\n`,
+      );
       return 2;
   }
 }
@@ -215,9 +218,45 @@ function progressPrinter(): (event: ProgressEvent) => void {
   };
 }
 
+const COMMANDS = [
+  'run',
+  'merge',
+  'serve-client',
+  'env',
+  'verify',
+  'requirements',
+  'defects',
+  'expect',
+  'diff',
+  'history',
+  'help',
+];
+
+/** The flags of a command that takes only booleans; undefined after printing the one-line error. */
+function booleanFlags(command: string, args: string[], names: string[]): Record<string, boolean> | undefined {
+  try {
+    const options = Object.fromEntries(names.map((name) => [name, { type: 'boolean' as const }]));
+    return parseArgs({ args, options, strict: true, allowPositionals: false }).values as Record<
+      string,
+      boolean
+    >;
+  } catch (error) {
+    err(`connector-conformance ${command}: ${flagErrorLine(error)}\n`);
+    return undefined;
+  }
+}
+
+function defects(args: string[]): number {
+  if (booleanFlags('defects', args, []) === undefined) return 2;
+  out(`${JSON.stringify(DEFECTS, null, 2)}\n`);
+  return 0;
+}
+
 async function requirements(args: string[]): Promise<number> {
+  const flags = booleanFlags('requirements', args, ['json']);
+  if (flags === undefined) return 2;
   const catalog = await loadCatalog(DEFAULT_OPTIONS.catalogFile);
-  if (args.includes('--json')) {
+  if (flags.json) {
     out(`${JSON.stringify(catalog, null, 2)}\n`);
     return 0;
   }

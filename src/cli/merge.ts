@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { ReportFolderError } from '../report/folder.ts';
 import { MergeError, mergeShards } from '../runner/merge.ts';
 import { DEFAULT_OPTIONS } from '../runner/options.ts';
+import { flagErrorLine } from './flags.ts';
 import { printOutcome } from './main.ts';
 import { err } from './output.ts';
 
@@ -11,7 +12,7 @@ export async function mergeCommand(args: string[]): Promise<number> {
   try {
     parsed = parse(args);
   } catch (error) {
-    err(`connector-conformance merge: ${(error as Error).message.replace(/\. To specify.*$/, '')}\n`);
+    err(`connector-conformance merge: ${flagErrorLine(error)}\n`);
     return 2;
   }
   const { values, positionals } = parsed;

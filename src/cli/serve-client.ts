@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { referenceClientHandler, serveCcdp } from '../../client/protocol/server.ts';
 import type { Platform } from '../fixtures/types.ts';
 import { PROTOCOL } from '../protocol/ccdp.ts';
+import { flagErrorLine } from './flags.ts';
 import { err, out } from './output.ts';
 
 const VERSION = /^\d+(\.\d+){0,3}$/;
@@ -37,7 +38,7 @@ export function parseServeClientArgs(args: string[]): ServeClientArgs {
       allowPositionals: false,
     }).values;
   } catch (error) {
-    throw new ServeUsageError((error as Error).message.replace(/\. To specify.*$/, ''));
+    throw new ServeUsageError(flagErrorLine(error));
   }
   const { platform, port = '0' } = values;
   const clientVersion = values['client-version'];
