@@ -15,8 +15,10 @@ import {
   type DeviceResponse,
   ErrorCodes,
   type IdentityProviders,
+  MAX_BODY_BYTES,
   type PartnerLookupResponse,
   type PolicyState,
+  REQUEST_LOG_LIMIT,
   servePolicyApi,
   setPartnerLoginAccess,
   setRestrictOldClientVersions,
@@ -266,6 +268,31 @@ describe('devices', () => {
     const { deviceToken } = await world.enrol('alice@acme.example', 'macos', '4.6');
     const again = await world.api('POST', devices, { body: enrolment, token: deviceToken });
     assert.equal(again.status, 201, JSON.stringify(again.body));
+  });
+
+  it('refuses a body past its limit with 413, reading no more of it, and keeps its latest requests', async (t) => {
+    const world = await startWorld(t);
+    const devices = `${API_BASE}/devices`;
+    const huge = JSON.stringify({ username: 'x'.repeat(1024 * 1024) });
+    assertError(
+      await world.api('POST', devices, { raw: huge }),
+      413,
+      'PAYLOAD_TOO_LARGE',
+      new RegExp(`larger than ${MAX_BODY_BYTES} bytes`),
+    );
+    const recorded = world.state.requests.at(-1);
+    assert.equal(recorded?.status, 413);
+    assert.ok(JSON.stringify(recorded).length < 1000, 'the log holds the refusal, not the body');
+    const fits = {
+      username: 'alice@acme.example',
+      platform: 'windows',
+      clientVersion: '4.7',
+      pad: 'x'.repeat(MAX_BODY_BYTES - 200),
+    };
+    assert.equal((await world.api('POST', devices, { body: fits })).status, 201);
+    for (let i = 0; i < REQUEST_LOG_LIMIT + 5; i++) await world.api('GET', `${API_BASE}/devices/current`);
+    assert.equal(world.state.requests.length, REQUEST_LOG_LIMIT);
+    assert.equal(world.state.unhandled.length, 0);
   });
 });
 
@@ -771,6 +798,7 @@ describe('openapi.yaml', () => {
     await world.api('POST', `${API_BASE}/devices`, { raw: '{' });
     await world.api('POST', `${API_BASE}/devices`, { raw: '{}', contentType: 'text/plain' });
     await world.api('POST', `${API_BASE}/devices`, { raw: '{}', token: 'unknown' });
+    await world.api('POST', `${API_BASE}/devices`, { raw: 'x'.repeat(MAX_BODY_BYTES + 1) });
     await world.api('POST', `${API_BASE}/partner-tenants/lookup`, {
       token: alice,
       body: { username: 'alice@globex.example' },

@@ -7,6 +7,12 @@ import type { Platform } from '../../src/fixtures/types.ts';
 
 export const API_BASE = '/zcc/api/v1';
 
+/**
+ * The largest request body the policy API takes (413 PAYLOAD_TOO_LARGE beyond it). Its largest real
+ * body, a partner enrolment with its ID token, is a few kilobytes.
+ */
+export const MAX_BODY_BYTES = 16 * 1024;
+
 export interface ApiError {
   /** A documented authentication error code (42001, 42029, ...) or a symbolic one. */
   code: number | string;
@@ -107,6 +113,7 @@ export const ErrorCodes = {
   zpaNotEnabled: 'ZPA_NOT_ENABLED',
   badRequest: 'BAD_REQUEST',
   unsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
+  payloadTooLarge: 'PAYLOAD_TOO_LARGE',
   notInContract: 'NOT_IN_CONTRACT',
   /** The mock itself failed: a harness error, never the client's fault. */
   internalError: 'INTERNAL_ERROR',

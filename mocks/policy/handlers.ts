@@ -13,6 +13,7 @@ import {
   type DeviceResponse,
   type EnrolRequest,
   ErrorCodes,
+  MAX_BODY_BYTES,
   type PartnerEnrolRequest,
   type PartnerEnrolResponse,
   type PartnerLookupRequest,
@@ -38,6 +39,12 @@ import {
 } from './state.ts';
 
 const BASE = `*${API_BASE}`;
+
+/**
+ * How many requests the state keeps, newest last. A scenario makes a few dozen and the harness resets
+ * the state per scenario; a long-lived server (`env up`) keeps the latest ones, so its memory stays flat.
+ */
+export const REQUEST_LOG_LIMIT = 1000;
 
 export function createPolicyHandlers(state: PolicyState): HttpHandler[] {
   return [
@@ -72,19 +79,34 @@ interface ResolverInfo {
 
 function route(state: PolicyState, handle: Route, options: { unhandled?: boolean } = {}) {
   return async ({ request, params }: ResolverInfo): Promise<Response> => {
-    const text = await request.text();
+    const body = await request.text();
+    const bytes = Buffer.byteLength(body);
+    const tooLarge = bytes > MAX_BODY_BYTES;
+    // An oversized body is recorded by its size only, so the log stays small too.
+    const text = tooLarge ? '' : body;
     const call: Call = { state, request, url: new URL(request.url), params: flatParams(params), text };
     let response: Response;
     try {
-      response = await handle(call);
+      response = tooLarge
+        ? fail(
+            413,
+            ErrorCodes.payloadTooLarge,
+            `the request body is larger than ${MAX_BODY_BYTES} bytes (found ${bytes} or more)`,
+          )
+        : await handle(call);
     } catch (error) {
       response = fail(500, ErrorCodes.internalError, `the policy mock failed: ${(error as Error).message}`);
     }
     const entry = await recordOf(call, response);
-    state.requests.push(entry);
-    if (options.unhandled) state.unhandled.push(entry);
+    keepLatest(state.requests, entry);
+    if (options.unhandled) keepLatest(state.unhandled, entry);
     return response;
   };
+}
+
+function keepLatest(log: RecordedRequest[], entry: RecordedRequest): void {
+  log.push(entry);
+  if (log.length > REQUEST_LOG_LIMIT) log.splice(0, log.length - REQUEST_LOG_LIMIT);
 }
 
 function flatParams(params: ResolverInfo['params']): Record<string, string> {

@@ -10,6 +10,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getResponse, isPassthroughResponse, type RequestHandler } from 'msw';
+import { MAX_BODY_BYTES } from './contract.ts';
 
 export interface PolicyApiListener {
   url: string;
@@ -78,8 +79,17 @@ async function toRequest(base: string, incoming: IncomingMessage): Promise<Reque
     for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
   }
   const method = incoming.method ?? 'GET';
+  // Past the policy API's limit the rest is read and dropped: the handlers see a body one byte too
+  // large and answer 413, and the listener never holds more than the limit.
   const chunks: Buffer[] = [];
-  for await (const chunk of incoming) chunks.push(chunk as Buffer);
+  let kept = 0;
+  for await (const chunk of incoming) {
+    const room = MAX_BODY_BYTES + 1 - kept;
+    if (room <= 0) continue;
+    const part = (chunk as Buffer).subarray(0, room);
+    chunks.push(part);
+    kept += part.length;
+  }
   const hasBody = method !== 'GET' && method !== 'HEAD' && chunks.length > 0;
   return new Request(new URL(incoming.url ?? '/', base), {
     method,

@@ -1,5 +1,5 @@
 export * from './contract.ts';
-export { createPolicyHandlers } from './handlers.ts';
+export { createPolicyHandlers, REQUEST_LOG_LIMIT } from './handlers.ts';
 export { type HandlerSource, type PolicyApiListener, servePolicyApi } from './http-listener.ts';
 export {
   appProfileOf,
