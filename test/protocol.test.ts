@@ -9,11 +9,12 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import { referenceClientHandler, serveCcdp } from '../client/protocol/server.ts';
 import type { ClientView } from '../src/drivers/types.ts';
 import { ERROR_CODES, ERROR_STATUS, type SessionResponse, type ViewResponse } from '../src/protocol/ccdp.ts';
 import { type MessageKind, PROTOCOL_SCHEMAS, validateMessage } from '../src/protocol/schema.ts';
 import { request, type StubbedServer, serveStubbedClient, sessionRequest } from './support/ccdp.ts';
-import { GLOBEX_USER, redirectBack } from './support/reference-client-stubs.ts';
+import { GLOBEX_USER, redirectBack, StubPolicyApi, stubSignIn } from './support/reference-client-stubs.ts';
 
 const SCHEMA_DIR = fileURLToPath(new URL('../src/protocol/schemas/', import.meta.url));
 
@@ -233,3 +234,45 @@ function rebindingRequest(url: string): Promise<{ status: number; text: string }
     outgoing.end();
   });
 }
+
+test('a start that fails after its session was deleted and replaced leaves the newer session', async () => {
+  let releaseFirst: (() => void) | undefined;
+  let starts = 0;
+  const handler = referenceClientHandler({
+    platform: 'windows',
+    clientVersion: '4.7',
+    deps: {
+      policyApi: () => {
+        starts += 1;
+        const api = new StubPolicyApi({});
+        if (starts > 1) return api;
+        // The first session's enrolment hangs until released, then fails.
+        api.enrolDevice = () =>
+          new Promise((_, reject) => {
+            releaseFirst = () => reject(new Error('the policy API could not be reached'));
+          });
+        return api;
+      },
+      signIn: stubSignIn([]),
+    },
+  });
+  const listener = await serveCcdp(handler);
+  try {
+    const first = request(`${listener.url}/ccdp/1/sessions`, 'POST', sessionRequest());
+    let stale: string | null = null;
+    while (stale === null || releaseFirst === undefined) {
+      const status = await request(`${listener.url}/ccdp/1/status`, 'GET');
+      stale = (status.body as { session: string | null }).session;
+      if (stale === null || releaseFirst === undefined) await new Promise((resolve) => setImmediate(resolve));
+    }
+    assert.equal((await request(`${listener.url}/ccdp/1/sessions/${stale}`, 'DELETE')).status, 204);
+    const second = await request(`${listener.url}/ccdp/1/sessions`, 'POST', sessionRequest());
+    assert.equal(second.status, 201, JSON.stringify(second.body));
+    releaseFirst();
+    assert.equal((await first).status, 500);
+    const status = await request(`${listener.url}/ccdp/1/status`, 'GET');
+    assert.equal((status.body as { session: string | null }).session, (second.body as { id: string }).id);
+  } finally {
+    await listener.close();
+  }
+});

@@ -153,7 +153,8 @@ export function referenceClientHandler(options: ReferenceServerOptions): CcdpHan
     try {
       await created.reference.start(body);
     } catch (error) {
-      session = undefined;
+      // A start that fails late may have been deleted and replaced meanwhile: leave the newer one.
+      if (session === created) session = undefined;
       await created.stop();
       throw error;
     }
