@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -9,7 +10,7 @@ import {
   type DefectName,
   effectivePartnerLogin,
   PolicyApiError,
-  type ReferenceClient,
+  ReferenceClient,
   type SignInRequest,
 } from '../client/index.ts';
 import { type RunningIdentityProvider, startIdentityProvider } from '../mocks/idp/identity-provider.ts';
@@ -1311,5 +1312,34 @@ describe('with the real identity providers and policy API', () => {
       username: 'alice@globex.example',
       primaryTenant: { domain: 'acme.example', cloud: 'zscalerthree.net' },
     });
+  });
+});
+
+describe('the reference client facing a silent service', () => {
+  it('gives up on a policy API that accepts the connection and never answers, within its timeout', async () => {
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    const dataDir = await mkdtemp(join(tmpdir(), 'ccc-silent-'));
+    dataDirs.push(dataDir);
+    const started = Date.now();
+    try {
+      await assert.rejects(
+        ReferenceClient.start({
+          platform: 'windows',
+          clientVersion: '4.7',
+          policyApiUrl: `http://127.0.0.1:${port}`,
+          username: 'alice@acme.example',
+          dataDir,
+        }),
+        /the policy API could not be reached \(POST \/zcc\/api\/v1\/devices: .*(timeout|aborted)/i,
+      );
+      // Well before the harness's default --action-timeout of 10 s.
+      assert.ok(Date.now() - started < 10_000, `${Date.now() - started} ms`);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 });

@@ -14,6 +14,7 @@ import {
   type TunnelResponse,
   type TunnelState,
 } from '../../mocks/policy/contract.ts';
+import { OUTBOUND_TIMEOUT_MS } from './outbound.ts';
 
 export interface PolicyApi {
   /** POST /devices */
@@ -100,6 +101,7 @@ class HttpPolicyApi implements PolicyApi {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(OUTBOUND_TIMEOUT_MS),
       });
     } catch (error) {
       this.#log(`api: ${method} ${API_BASE}${path} -> no response (${describe(error)})`);
