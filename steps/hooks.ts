@@ -4,6 +4,7 @@ import { ScenarioEvidence, slug } from '../src/report/evidence.ts';
 import { ensureSimulatedWorld } from '../src/runner/worker-resources.ts';
 import { PLAN_MEDIA_TYPE } from '../src/verdict.ts';
 import { checkPlan } from './check.ts';
+import { cleanup } from './interruption.ts';
 import { watchInvariants } from './invariants.ts';
 import type { ConformanceWorld } from './world.ts';
 
@@ -37,28 +38,30 @@ AfterStep(async function (this: ConformanceWorld, { pickleStep, result }) {
   );
 });
 
-After(async function (this: ConformanceWorld, { result }) {
-  const policy = this.env.policy;
-  try {
-    const log = await this.clientLog();
-    if (log.length > 0) this.attach(log.join('\n'), { mediaType: 'text/plain', fileName: 'client.log' });
-    if (policy.requests.length > 0) {
-      this.attach(JSON.stringify(policy.requests, null, 2), {
-        mediaType: 'application/json',
-        fileName: 'policy-api-requests.json',
-      });
+After(
+  cleanup(async function (this: ConformanceWorld, { result }) {
+    const policy = this.env.policy;
+    try {
+      const log = await this.clientLog();
+      if (log.length > 0) this.attach(log.join('\n'), { mediaType: 'text/plain', fileName: 'client.log' });
+      if (policy.requests.length > 0) {
+        this.attach(JSON.stringify(policy.requests, null, 2), {
+          mediaType: 'application/json',
+          fileName: 'policy-api-requests.json',
+        });
+      }
+    } finally {
+      await this.dispose(result?.status === 'PASSED');
     }
-  } finally {
-    await this.dispose(result?.status === 'PASSED');
-  }
-  const [unhandled] = policy.unhandled;
-  if (unhandled) {
-    throw new Error(
-      `the client called ${unhandled.method} ${unhandled.path}, which is not part of the policy API` +
-        (policy.unhandled.length > 1 ? ` (and ${policy.unhandled.length - 1} more unknown calls)` : ''),
-    );
-  }
-  // Violations a step noted and went on past (steps/check.ts noteViolation): the scenario fails.
-  const [noted] = this.noted;
-  if (noted && result?.status === 'PASSED') throw noted;
-});
+    const [unhandled] = policy.unhandled;
+    if (unhandled) {
+      throw new Error(
+        `the client called ${unhandled.method} ${unhandled.path}, which is not part of the policy API` +
+          (policy.unhandled.length > 1 ? ` (and ${policy.unhandled.length - 1} more unknown calls)` : ''),
+      );
+    }
+    // Violations a step noted and went on past (steps/check.ts noteViolation): the scenario fails.
+    const [noted] = this.noted;
+    if (noted && result?.status === 'PASSED') throw noted;
+  }),
+);

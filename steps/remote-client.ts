@@ -13,6 +13,7 @@ import { ClientProcess } from '../src/drivers/client-process.ts';
 import { parseClientSpec } from '../src/drivers/index.ts';
 import { DEFAULT_ACTION_TIMEOUT_MS, type RemoteDriverOptions } from '../src/drivers/remote.ts';
 import { simulatedWorld } from '../src/runner/worker-resources.ts';
+import { cleanup } from './interruption.ts';
 import type { RunParameters } from './world.ts';
 
 /** The least time a client process is given to answer its status after it was started. */
@@ -89,4 +90,4 @@ export async function stopRemoteClient(): Promise<void> {
   }
 }
 
-AfterAll(stopRemoteClient);
+AfterAll(cleanup(stopRemoteClient));

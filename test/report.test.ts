@@ -1212,3 +1212,99 @@ describe('end to end through cucumber', () => {
     assert.equal(report.run.exitCode, 2);
   });
 });
+
+describe('an interrupted run (src/runner/interruption.ts)', () => {
+  const interrupted = { by: 'SIGTERM' as const, at: new Date('2025-01-02T03:04:06.000Z') };
+  const stoppedDuring = (text: string): StepSpec => ({
+    text,
+    keyword: 'Then ',
+    exception: { type: 'RunInterrupted', message: 'the run was interrupted (SIGTERM) during this step' },
+  });
+  const stream = new Stream()
+    .scenario({ name: 'judged before it', tags: ['@req:PTA-01'], steps: [passes('PTA-01')] })
+    .scenario({
+      name: 'failed before it',
+      tags: ['@req:PTA-02'],
+      steps: [fails('PTA-02', 'no window')],
+    })
+    .scenario({
+      name: 'in flight',
+      tags: ['@req:PTA-03'],
+      steps: [
+        passes('PTA-03'),
+        // What the step in flight recorded as the shutdown closed the client under it.
+        {
+          ...stoppedDuring('the client shows PTA-03 again'),
+          checks: [
+            { requirements: ['PTA-03'], outcome: 'failed', expectation: 'PTA-03 behaviour', actual: 'gone' },
+          ],
+        },
+      ],
+    })
+    .scenario({
+      name: 'not started',
+      tags: ['@req:PTA-04'],
+      steps: [
+        {
+          text: '',
+          hook: 'before',
+          exception: {
+            type: 'RunInterrupted',
+            message: 'the run was interrupted (SIGTERM) before this step',
+          },
+        },
+        passes('PTA-04'),
+      ],
+    })
+    .scenario({ name: 'never started', tags: ['@req:PTA-05'], notStarted: true, steps: [passes('PTA-05')] });
+  const report = buildReport({
+    ...HEADER,
+    catalog: CATALOG,
+    targets: [{ target: W47, collector: stream.collect(W47) }],
+    errors: [],
+    interrupted,
+  });
+
+  it('keeps what was judged before it, a nonconformance too', () => {
+    assert.equal(find(report, 'PTA-01', W47).status, 'conforms');
+    assert.equal(find(report, 'PTA-02', W47).status, 'nonconforming');
+  });
+
+  it('judges nothing the step in flight recorded: its cell is error, saying interrupted', () => {
+    const cell = find(report, 'PTA-03', W47);
+    assert.equal(cell.status, 'error');
+    assert.match(cell.message ?? '', /interrupted \(SIGTERM\) during this step/);
+  });
+
+  it('reports a scenario that never started as not-covered, saying interrupted, not as an error', () => {
+    for (const id of ['PTA-04', 'PTA-05']) {
+      const cell = find(report, id, W47);
+      assert.equal(cell.status, 'not-covered', id);
+      assert.match(cell.message ?? '', /interrupted/, id);
+    }
+    assert.equal(report.summary.scenarios, 3);
+  });
+
+  it('marks the run interrupted, exit 143, first among its errors', () => {
+    assert.deepEqual(report.run.interrupted, { by: 'SIGTERM', at: '2025-01-02T03:04:06.000Z' });
+    assert.equal(report.run.exitCode, 143);
+    assert.match(
+      report.run.errors[0] ?? '',
+      /^the run was interrupted \(SIGTERM\) at 2025-01-02T03:04:06.000Z: 3 scenario/,
+    );
+    assertValid(report);
+  });
+
+  it('without the run marked interrupted, a scenario the interruption stopped is still never the client’s fault', () => {
+    // As merge sees a shard that was interrupted: only its message stream.
+    const merged = buildReport({
+      ...HEADER,
+      catalog: CATALOG,
+      targets: [{ target: W47, collector: stream.collect(W47) }],
+      errors: [],
+    });
+    assert.equal(find(merged, 'PTA-03', W47).status, 'error');
+    assert.equal(find(merged, 'PTA-04', W47).status, 'not-covered');
+    assert.equal(find(merged, 'PTA-02', W47).status, 'nonconforming');
+  });
+});

@@ -74,5 +74,14 @@ export async function launchChromium(options: { headless?: boolean } = {}): Prom
   const headless = options.headless ?? true;
   const executablePath = findChromium(process.env, { headless });
   if (executablePath === undefined) throw new BrowserUnavailableError();
-  return chromium().launch({ executablePath, headless, args: chromiumArgs() });
+  return chromium().launch({
+    executablePath,
+    headless,
+    args: chromiumArgs(),
+    // The harness stops its browser itself when interrupted, once the step in flight is let go
+    // (src/runner/interruption.ts); Playwright's own handlers would close it under that step.
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
+  });
 }

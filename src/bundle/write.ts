@@ -73,6 +73,11 @@ export interface WriteBundleInput {
 
 export async function writeBundle(input: WriteBundleInput): Promise<BundleOutcome> {
   const { reportDir, report, prepared } = input;
+  const { exitCode } = report.run;
+  // A run stopped before its end certifies nothing (the runner writes no bundle for it).
+  if (exitCode !== 0 && exitCode !== 1 && exitCode !== 2) {
+    throw new Error(`an interrupted run (exit ${exitCode}) has no certification bundle`);
+  }
   const names = [REPORT_FILE_NAME, PAGE_FILE_NAME, MARKDOWN_FILE_NAME, ...(await targetFiles(reportDir))];
   const entries = await Promise.all(
     names.map(async (name) => ({ name, data: await readFile(path.join(reportDir, ...name.split('/'))) })),
@@ -89,7 +94,7 @@ export async function writeBundle(input: WriteBundleInput): Promise<BundleOutcom
     client: report.client,
     run: {
       targets: report.run.targets,
-      exitCode: report.run.exitCode,
+      exitCode,
       startedAt: report.run.startedAt,
       finishedAt: report.run.finishedAt,
     },

@@ -8,6 +8,7 @@ import { ReportFolderError } from '../report/folder.ts';
 import { failsGate, gateFindings, partialCoverage, partialPass } from '../report/gate.ts';
 import { renderSummaryTable } from '../report/summary.ts';
 import type { ConformanceReport } from '../report/types.ts';
+import { describeCause } from '../runner/interruption.ts';
 import type { ProgressEvent, RunOptions } from '../runner/options.ts';
 import { DEFAULT_OPTIONS } from '../runner/options.ts';
 import { type RunOutcome, reportStartupFailure, runConformance, UsageError } from '../runner/run.ts';
@@ -17,6 +18,7 @@ import { flagErrorLine } from './flags.ts';
 import { diffCommand, expectCommand, historyCommand } from './gate-commands.ts';
 import { err, out, table } from './output.ts';
 import { serveClientCommand } from './serve-client.ts';
+import { watchSignals } from './signals.ts';
 
 const USAGE = `Usage: connector-conformance <command> [flags]
 
@@ -143,11 +145,16 @@ async function run(args: string[]): Promise<number> {
   const partial: Partial<RunOptions> = {};
   let color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
   let outcome: RunOutcome;
+  const signals = watchSignals();
   try {
     try {
       const parsed = parseRunArgs(args, partial);
       color = parsed.color ?? color;
-      outcome = await runConformance({ ...parsed.options, onProgress: progressPrinter() });
+      outcome = await runConformance({
+        ...parsed.options,
+        onProgress: progressPrinter(),
+        signal: signals.signal,
+      });
     } catch (error) {
       if (!(error instanceof UsageError)) throw error;
       outcome = await reportStartupFailure(partial, error);
@@ -157,6 +164,8 @@ async function run(args: string[]): Promise<number> {
     if (!(error instanceof ReportFolderError)) throw error;
     err(`connector-conformance: ${error.message}\n`);
     return 2;
+  } finally {
+    signals.dispose();
   }
   return printOutcome(outcome, color);
 }
@@ -180,6 +189,10 @@ export function printOutcome(outcome: RunOutcome, color: boolean): number {
 function verdictLine(report: ConformanceReport): string {
   const partial = partialCoverage(report);
   const checked = partial === undefined ? '' : ` (${partial})`;
+  const stopped = report.run.interrupted;
+  if (stopped !== undefined) {
+    return `result: the run was interrupted (${describeCause(stopped.by)}, exit ${report.run.exitCode}): not a verdict${checked}; what was judged before it is above`;
+  }
   switch (report.run.exitCode) {
     case 0: {
       const expected = report.summary['expected-nonconforming'];

@@ -1,6 +1,7 @@
 import { targetLabel } from '../catalog/applicability.ts';
 import type { Requirement, Target } from '../catalog/types.ts';
-import type { CollectedScenario, TargetCollector } from './collect.ts';
+import { describeCause, type Interruption, interruptedMessage } from '../runner/interruption.ts';
+import { type CollectedScenario, NOT_STARTED, type TargetCollector } from './collect.ts';
 import { gateExitCode } from './gate.ts';
 import {
   type ConformanceReport,
@@ -24,6 +25,8 @@ export interface BuildReportInput extends ReportHeader {
   targets: { target: Target; collector: TargetCollector }[];
   /** Harness or environment errors not tied to a requirement. */
   errors: string[];
+  /** The run was stopped before its end (src/runner/interruption.ts). */
+  interrupted?: Interruption;
 }
 
 export interface ErrorReportInput extends ReportHeader {
@@ -112,7 +115,11 @@ function targetErrors(
     ) {
       // e.g. an After hook that failed once every check had passed: no requirement result carries it.
       errors.push(`${label}: scenario ${scenario.name} (${scenario.location}) ended in an error: ${why}`);
-    } else if (failure !== undefined && ids.every((id) => cells.get(id)?.status === 'conforms')) {
+    } else if (
+      failure !== undefined &&
+      failure.kind !== 'interrupted' &&
+      ids.every((id) => cells.get(id)?.status === 'conforms')
+    ) {
       // A scenario that did not pass must fail the gate through a cell it covers; one that stopped
       // after its last check (a step after it that the client refused) would otherwise exit 0.
       errors.push(
@@ -129,8 +136,9 @@ function targetErrors(
  * A scenario that did not pass always leaves a cell it covers failing the gate, or the run in error.
  */
 export function buildReport(input: BuildReportInput): ConformanceReport {
+  const { interrupted } = input;
   const perTarget = input.targets.map(({ target, collector }) => {
-    const scenarios = collector.scenarios();
+    const scenarios = collector.scenarios().map((scenario) => (interrupted ? unstarted(scenario) : scenario));
     const cells = new Map(
       input.catalog.map((requirement) => [requirement.id, requirementResult(requirement, target, scenarios)]),
     );
@@ -140,6 +148,13 @@ export function buildReport(input: BuildReportInput): ConformanceReport {
     perTarget.flatMap(({ cells }) => cells.get(requirement.id) ?? []),
   );
   const errors = [...input.errors];
+  if (interrupted !== undefined) {
+    for (const result of results) {
+      if (result.status === 'not-covered' && result.scenarios.length === 0) {
+        result.message = `not checked: ${interruptedMessage(interrupted, `before any scenario of ${result.requirement} ran on ${result.platform} ${result.clientVersion}`)}`;
+      }
+    }
+  }
   for (const { target, collector, scenarios, cells } of perTarget) {
     errors.push(...targetErrors(target, collector, scenarios, cells));
   }
@@ -147,13 +162,32 @@ export function buildReport(input: BuildReportInput): ConformanceReport {
     (sum, { scenarios }) => sum + scenarios.filter((scenario) => scenario.status !== 'not-run').length,
     0,
   );
-  return assemble(
+  if (interrupted !== undefined) {
+    const when = `the run was interrupted (${describeCause(interrupted.by)}) at ${interrupted.at.toISOString()}`;
+    errors.unshift(
+      scenarioCount === 0
+        ? `${when}, before any scenario ran: nothing was judged`
+        : `${when}: ${scenarioCount} scenario(s) ran, and what they showed before it stands; the step in flight and what had not run are not judged`,
+    );
+  }
+  const report = assemble(
     input,
     perTarget.map(({ target }) => target),
     results,
     [...new Set(errors)],
     scenarioCount,
   );
+  if (interrupted !== undefined) {
+    report.run.interrupted = { by: interrupted.by, at: interrupted.at.toISOString() };
+    report.run.exitCode = gateExitCode(report);
+  }
+  return report;
+}
+
+/** A planned scenario an interrupted run never started (a worker stopped first): not run, not an error. */
+function unstarted(scenario: CollectedScenario): CollectedScenario {
+  if (scenario.status !== 'not-run' || scenario.failure?.kind !== 'error') return scenario;
+  return { ...scenario, failure: { ...scenario.failure, kind: 'interrupted', message: NOT_STARTED } };
 }
 
 /** The report of a run that could not start (bad flags, broken fixtures): every cell is `error`. */

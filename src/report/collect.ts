@@ -29,9 +29,11 @@ export type ScenarioStatus =
  * How the first unsuccessful step is judged:
  * - nonconformance: a check failed (exception type `Nonconformance`);
  * - client-action: the client did not let the flow proceed (`ClientActionError`);
+ * - interrupted: the run was interrupted before or while the step ran (`RunInterrupted`): nothing
+ *   about the client is judged from it;
  * - error: anything else (another exception, a hook, an undefined/ambiguous/pending/skipped step).
  */
-export type FailureKind = 'nonconformance' | 'client-action' | 'error';
+export type FailureKind = 'nonconformance' | 'client-action' | 'interrupted' | 'error';
 
 export interface CollectedFailure {
   kind: FailureKind;
@@ -113,6 +115,9 @@ const STATUS_BY_CUCUMBER: Record<string, ScenarioStatus> = {
   UNKNOWN: 'unknown',
 };
 
+/** Why an interrupted scenario has no verdict of its own. */
+export const NOT_STARTED = 'not run: the run was interrupted before this scenario started';
+
 /** Severity order, least to most severe (as Cucumber's getWorstTestStepResult). */
 const SEVERITY: ScenarioStatus[] = [
   'passed',
@@ -142,6 +147,7 @@ function withoutStack(text: string): string {
 export function failureKind(result: TestStepResult | undefined, isHook: boolean): FailureKind {
   const status = statusOf(result);
   const type = exceptionTypeOf(result);
+  if (status === 'failed' && type === 'RunInterrupted') return 'interrupted';
   // A hook fails with Nonconformance only for violations a step noted and went on past.
   if (status === 'failed' && type === 'Nonconformance') return 'nonconformance';
   if (status === 'failed' && !isHook && type === 'ClientActionError') return 'client-action';
@@ -419,11 +425,13 @@ export class TargetCollector {
     });
 
     let worst: ScenarioStatus = 'passed';
-    for (const testStep of testCase.testSteps) {
+    let failedAt = -1;
+    for (const [index, testStep] of testCase.testSteps.entries()) {
       const result = state.results.get(testStep.id);
       const status = statusOf(result);
       if (SEVERITY.indexOf(status) > SEVERITY.indexOf(worst)) worst = status;
       if (scenario.failure === undefined && status !== 'passed' && status !== 'skipped') {
+        failedAt = index;
         const exceptionType = exceptionTypeOf(result);
         const failure: CollectedFailure = {
           kind: failureKind(result, testStep.pickleStepId === undefined),
@@ -445,6 +453,15 @@ export class TargetCollector {
       };
     }
     scenario.status = worst;
+    // What the steps from the interrupted one on recorded may be the shutdown's doing: not judged.
+    const unjudged = new Set<string>();
+    if (scenario.failure?.kind === 'interrupted') {
+      for (const testStep of testCase.testSteps.slice(failedAt)) unjudged.add(testStep.id);
+      if (firstPickleStep === -1 || failedAt < firstPickleStep) {
+        scenario.status = 'not-run';
+        scenario.failure = { ...scenario.failure, step: '', message: NOT_STARTED, status: 'not-run' };
+      }
+    }
 
     const ran = pickle.steps.map((pickleStep) => {
       const testStep = testCase.testSteps.find((candidate) => candidate.pickleStepId === pickleStep.id);
@@ -459,6 +476,7 @@ export class TargetCollector {
     else if (plan !== undefined) scenario.plan = plan;
     for (const attachment of state.attachments) {
       if (attachment.mediaType !== CHECK_MEDIA_TYPE) continue;
+      if (attachment.testStepId !== undefined && unjudged.has(attachment.testStepId)) continue;
       const step = attachment.testStepId === undefined ? '' : (stepTexts.get(attachment.testStepId) ?? '');
       const parsed = parseCheck(decodeBody(attachment));
       if (typeof parsed === 'string') {

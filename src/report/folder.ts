@@ -21,6 +21,7 @@ import {
 } from 'node:fs/promises';
 import path from 'node:path';
 import { BUNDLE_FILE_NAME } from '../bundle/manifest.ts';
+import { isProcessAlive } from '../process-alive.ts';
 import { MARKDOWN_FILE_NAME, PAGE_FILE_NAME } from './layout.ts';
 
 /** The list of what the harness wrote into the folder, kept in the folder. */
@@ -60,9 +61,10 @@ export async function openReportFolder(dir: string): Promise<ReportFolder> {
   }
   const parent = path.dirname(final);
   await makeFolders(parent, dir);
+  await removeStaleStaging(parent, path.basename(final));
   let staging: string;
   try {
-    staging = await mkdtemp(path.join(parent, `.${path.basename(final)}.run-`));
+    staging = await mkdtemp(path.join(parent, `${stagingPrefix(path.basename(final))}${process.pid}-`));
   } catch (error) {
     throw new ReportFolderError(`--report-dir ${dir}: cannot write in ${parent} (${describe(error)})`);
   }
@@ -97,6 +99,27 @@ async function makeFolders(folder: string, given: string): Promise<void> {
     } catch (error) {
       throw new ReportFolderError(`--report-dir ${given}: cannot create ${each} (${describe(error)})`);
     }
+  }
+}
+
+/** A run's fresh folder: `.reports.run-<pid>-XXXXXX` beside `reports`. */
+function stagingPrefix(name: string): string {
+  return `.${name}.run-`;
+}
+
+/**
+ * Removes the fresh folders of runs that ended without moving theirs into place (killed, or stopped
+ * at once by a second signal): those whose process is gone, and those of harnesses that did not put
+ * the process id in the name.
+ */
+async function removeStaleStaging(parent: string, name: string): Promise<void> {
+  const prefix = stagingPrefix(name);
+  const entries = await readdir(parent, { withFileTypes: true }).catch(() => []);
+  for (const entry of entries) {
+    if (!entry.isDirectory() || !entry.name.startsWith(prefix)) continue;
+    const pid = /^(\d+)-/.exec(entry.name.slice(prefix.length))?.[1];
+    if (pid !== undefined && isProcessAlive(Number(pid))) continue;
+    await rm(path.join(parent, entry.name), { recursive: true, force: true });
   }
 }
 

@@ -2,7 +2,8 @@
  * Whether a report lets a build ship: its exit code, and the reasons a gate fails beyond the cells'
  * own statuses (an expect file out of date, regressions against a baseline).
  */
-import type { ConformanceReport, RequirementResult, RequirementStatus } from './types.ts';
+import { INTERRUPT_EXIT_CODES, type InterruptCause } from '../runner/interruption.ts';
+import type { ConformanceReport, GateExitCode, RequirementResult, RequirementStatus } from './types.ts';
 
 /**
  * Statuses that do not fail the gate. Any other status fails it (exit 1), `error` with exit 2,
@@ -27,11 +28,17 @@ export function nowConforms(result: RequirementResult): boolean {
   return result.expectation?.found === 'conforms' && result.status === 'conforms';
 }
 
-/** 2 on any error, 1 when a cell fails the gate, an expected cell conforms or a baseline regressed, else 0. */
+/**
+ * 128 + the signal's number for an interrupted run; else 2 on any error, 1 when a cell fails the
+ * gate, an expected cell conforms or a baseline regressed, else 0.
+ */
 export function gateExitCode(
-  report: Pick<ConformanceReport, 'results' | 'baseline'> & { run: { errors: readonly string[] } },
-): 0 | 1 | 2 {
+  report: Pick<ConformanceReport, 'results' | 'baseline'> & {
+    run: { errors: readonly string[]; interrupted?: { by: InterruptCause } | undefined };
+  },
+): GateExitCode {
   const { results } = report;
+  if (report.run.interrupted !== undefined) return INTERRUPT_EXIT_CODES[report.run.interrupted.by];
   if (report.run.errors.length > 0 || results.some((r) => r.status === 'error')) return 2;
   if (results.some((r) => failsGate(r.status) || nowConforms(r))) return 1;
   if ((report.baseline?.regressions.length ?? 0) > 0) return 1;

@@ -142,8 +142,9 @@ function outcomeOf(steps: { result: TestStepResult; isHook: boolean }[]): TestCa
     result.message?.split('\n')[0] ??
     `the step is ${result.status.toLowerCase()}`;
   const text = result.exception?.stackTrace ?? result.message;
+  const kind = failureKind(result, isHook);
   return {
-    element: failureKind(result, isHook) === 'error' ? 'error' : 'failure',
+    element: kind === 'nonconformance' || kind === 'client-action' ? 'failure' : 'error',
     message,
     ...(type !== undefined && { type }),
     ...(text !== undefined && { text }),

@@ -13,8 +13,10 @@ const MISSING: ScenarioVerdict = 'error';
 export function combineRepetitions(repetitions: readonly ConformanceReport[]): ConformanceReport {
   const [first, ...others] = repetitions;
   if (first === undefined) throw new Error('combineRepetitions: no report');
+  // An interrupted run's repetitions differ because it stopped, not because the client wavers.
+  const combine = first.run.interrupted === undefined ? combineResult : leastFinished;
   const results = first.results.map((result, index) =>
-    combineResult(
+    combine(
       result,
       others.map((report) => report.results[index]),
     ),
@@ -36,12 +38,27 @@ export function combineRepetitions(repetitions: readonly ConformanceReport[]): C
       finishedAt,
       durationMs: Math.max(0, Date.parse(finishedAt) - Date.parse(first.run.startedAt)),
       repeat: repetitions.length,
-      exitCode: gateExitCode({ results, run: { errors } }),
+      exitCode: gateExitCode({ results, run: { errors, interrupted: first.run.interrupted } }),
       errors,
     },
     summary,
     results,
   };
+}
+
+/** Interrupted: each cell as the repetition that got least far with it shows it. */
+const UNFINISHED_FIRST: readonly string[] = ['nonconforming', 'error', 'blocked', 'not-covered'];
+
+function leastFinished(
+  result: RequirementResult,
+  others: readonly (RequirementResult | undefined)[],
+): RequirementResult {
+  const all = [result, ...others.filter((other) => other !== undefined)];
+  for (const status of UNFINISHED_FIRST) {
+    const found = all.find((each) => each.status === status);
+    if (found !== undefined) return found;
+  }
+  return result;
 }
 
 function combineResult(

@@ -2,6 +2,7 @@
  * Statuses as the page and the Markdown summary show them. Other parts of the harness may add
  * statuses this code does not know: those get a neutral mark and their own name.
  */
+import { describeCause } from '../runner/interruption.ts';
 import { partialCoverage, partialPass } from './gate.ts';
 import { STATUS_SYMBOLS } from './summary.ts';
 import { type ConformanceReport, REQUIREMENT_STATUSES } from './types.ts';
@@ -42,6 +43,14 @@ export function statusCounts(report: ConformanceReport): [string, number][] {
 export function overallVerdict(report: ConformanceReport): { mark: string; title: string; detail: string } {
   const partial = partialCoverage(report);
   const checked = partial === undefined ? '' : ` (${partial})`;
+  const stopped = report.run.interrupted;
+  if (stopped !== undefined) {
+    return {
+      mark: '!',
+      title: 'Interrupted',
+      detail: `the run was interrupted (${describeCause(stopped.by)}) before its end; what it judged before is shown, nothing after${checked} (exit ${report.run.exitCode})`,
+    };
+  }
   switch (report.run.exitCode) {
     case 0:
       return partial === undefined

@@ -1,4 +1,8 @@
 import type { Platform } from '../fixtures/types.ts';
+import type { InterruptCause, InterruptExitCode } from '../runner/interruption.ts';
+
+/** 0 passes, 1 fails the gate, 2 not conclusive; an interrupted run's is 128 + its signal's number. */
+export type GateExitCode = 0 | 1 | 2 | InterruptExitCode;
 
 /**
  * Verdict for one requirement on one client build:
@@ -113,7 +117,12 @@ export interface ConformanceReport {
     repeat?: number;
     /** --rerun-failed: the report whose failing scenarios were run again. */
     rerunOf?: string;
-    exitCode: 0 | 1 | 2;
+    /**
+     * The run was stopped before its end: what was judged before `at` stands, the rest is `error`
+     * (a scenario in flight) or `not-covered` (not started), saying so; exit 128 + the signal's number.
+     */
+    interrupted?: { by: InterruptCause; at: string };
+    exitCode: GateExitCode;
     /** Harness or environment errors that are not tied to a requirement (bad flags, a dead mock). */
     errors: string[];
   };

@@ -53,8 +53,8 @@ function finishedChecking(scenario: CollectedScenario, requirement: string): boo
  * - passed: a check of it passed, none failed, and the scenario ran every check of it it had;
  * - blocked: not finished, and the scenario stopped on another requirement's nonconformance or on a
  *   ClientActionError;
- * - error: not finished, and the scenario stopped on anything else — or passed without checking a
- *   requirement it is tagged with (a suite bug).
+ * - error: not finished, and the scenario stopped on anything else (the run's interruption too) — or
+ *   passed without checking a requirement it is tagged with (a suite bug).
  */
 export function scenarioVerdict(scenario: CollectedScenario, requirement: string): ScenarioResult {
   const result = (verdict: ScenarioVerdict, step?: string, message?: string): ScenarioResult => {
@@ -81,6 +81,8 @@ export function scenarioVerdict(scenario: CollectedScenario, requirement: string
         `suite bug: ${stepAndMessage(failure.step, 'the step failed with Nonconformance but emitted no failed check record')}: ${failure.message}`,
       );
     }
+    if (failure.kind === 'interrupted')
+      return result('error', failure.step, stepAndMessage(failure.step, failure.message));
     if (failure.kind === 'nonconformance' || failure.kind === 'client-action') {
       return result('blocked', failure.step, `blocked: ${stepAndMessage(failure.step, failure.message)}`);
     }
@@ -93,6 +95,10 @@ export function scenarioVerdict(scenario: CollectedScenario, requirement: string
     undefined,
     `scenario is tagged @req:${requirement} but no step checked ${requirement}`,
   );
+}
+
+function notStarted(scenario: CollectedScenario): boolean {
+  return scenario.status === 'not-run' && scenario.failure?.kind === 'interrupted';
 }
 
 function byLocation(a: CollectedScenario, b: CollectedScenario): number {
@@ -155,6 +161,16 @@ export function requirementResult(
       status: 'not-covered',
       scenarios: [],
       message: `no scenario covered ${requirement.id} on ${label}`,
+    };
+  }
+
+  // An interrupted run judged nothing of a requirement none of whose scenarios started.
+  if (relevant.every(notStarted)) {
+    return {
+      ...base,
+      status: 'not-covered',
+      scenarios: [],
+      message: `not checked: the run was interrupted before any scenario of ${requirement.id} ran on ${label}`,
     };
   }
 

@@ -53,6 +53,11 @@ export interface RunOptions {
   bundle?: BundleOptions;
   /** Called as the run progresses, for the command line's progress output. */
   onProgress?: (event: ProgressEvent) => void;
+  /**
+   * Stops the run when aborted (the command line aborts it on SIGINT, SIGTERM and SIGHUP, with the
+   * signal's name as the reason): the report is still written, marked interrupted.
+   */
+  signal?: AbortSignal;
 }
 
 export type ProgressEvent =

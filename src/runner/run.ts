@@ -25,6 +25,7 @@ import { combineRepetitions } from '../report/repeat.ts';
 import type { ConformanceReport } from '../report/types.ts';
 import { REPORT_FILE_NAME, writeReport } from '../report/write.ts';
 import { applyGateInputs, type GateInputs, loadGateInputs } from './gate-inputs.ts';
+import { causeOf, interrupt, interruption, resetInterruption } from './interruption.ts';
 import {
   DEFAULT_OPTIONS,
   PROJECT_ROOT,
@@ -64,12 +65,25 @@ export async function runConformance(partial: Partial<RunOptions> = {}): Promise
   };
   // Checked before anything runs; the run writes into a fresh folder beside it (folder.ts).
   const folder = await openReportFolder(options.reportDir);
+  const stop = followSignal(options.signal);
   try {
     return await runInto(folder, options, partial);
   } catch (error) {
     await folder.discard();
     throw error;
+  } finally {
+    stop();
   }
+}
+
+/** This process's run is interrupted when `signal` aborts; returns what stops following it. */
+function followSignal(signal: AbortSignal | undefined): () => void {
+  resetInterruption();
+  if (signal === undefined) return () => {};
+  const onAbort = () => interrupt(causeOf(signal.reason));
+  if (signal.aborted) onAbort();
+  signal.addEventListener('abort', onAbort, { once: true });
+  return () => signal.removeEventListener('abort', onAbort);
 }
 
 async function runInto(
@@ -145,6 +159,7 @@ async function runInto(
   } else {
     try {
       for (const job of runnable) {
+        if (interruption() !== undefined) break;
         try {
           await runTarget(job, (envelope) => handlers.onMessage(job, envelope));
           handlers.onEnd(job);
@@ -157,6 +172,7 @@ async function runInto(
     }
   }
   const finishedAt = new Date();
+  const interrupted = interruption();
   const repetitions = Array.from({ length: options.repeat ?? 1 }, (_, index) =>
     buildReport({
       ...header,
@@ -164,6 +180,7 @@ async function runInto(
       targets: collected.filter((_, job) => (jobs[job]?.repetition ?? 1) === index + 1),
       finishedAt,
       errors,
+      ...(interrupted ? { interrupted } : {}),
     }),
   );
   const combined =
@@ -176,9 +193,13 @@ async function runInto(
     combined.run.exitCode = gateExitCode(combined);
   }
   const report = applyGateInputs(combined, gate);
+  // A run stopped before its end certifies nothing: no bundle.
+  if (interrupted !== undefined && bundle !== undefined) {
+    report.run.errors.push('no certification bundle was written: the run was interrupted');
+  }
   await writeReport(reportDir, report, catalog);
   const written =
-    bundle === undefined
+    bundle === undefined || interrupted !== undefined
       ? undefined
       : await writeBundle({
           reportDir,
@@ -205,6 +226,7 @@ async function targetJobs(
   const versionTags = await findVersionTags(path.join(PROJECT_ROOT, 'features'));
   const {
     onProgress: _onProgress,
+    signal: _signal,
     targets,
     catalogFile: _catalogFile,
     shard,

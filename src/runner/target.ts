@@ -23,7 +23,7 @@ import { PROJECT_ROOT, type RunOptions, resolvedAgentAndEvidence, SUITE_NAME } f
 import { ensureSimulatedWorld } from './worker-resources.ts';
 
 /** What a target run needs of the run's options: JSON, so that it can cross to a worker process. */
-export type TargetRunOptions = Omit<RunOptions, 'onProgress' | 'targets' | 'catalogFile'>;
+export type TargetRunOptions = Omit<RunOptions, 'onProgress' | 'signal' | 'targets' | 'catalogFile'>;
 
 export interface TargetJob {
   options: TargetRunOptions;

@@ -11,6 +11,7 @@ import {
   type SimulatedWorld,
   startSimulatedWorld,
 } from '../environment/simulated-world.ts';
+import { settleAbandoned } from './interruption.ts';
 
 let world: { fixturesDir: string; policyApi: PolicyApiMode; started: Promise<SimulatedWorld> } | undefined;
 let current: SimulatedWorld | undefined;
@@ -131,15 +132,20 @@ async function resetContext(context: BrowserContext, kept: Page | undefined): Pr
   }
 }
 
-/** Stops the simulated world and closes the browser, if they were started. */
+/** How long the world waits, once the browser is closed, for steps an interruption let go. */
+const ABANDONED_STEPS_WAIT_MS = 5000;
+
+/**
+ * Closes the browser and stops the simulated world, if they were started; the world last, once the
+ * steps an interruption let go have ended (their browser calls fail as soon as it is closed).
+ */
 export async function releaseWorkerResources(): Promise<void> {
   const [startedWorld, launched] = [world?.started, browser];
   world = undefined;
   current = undefined;
   browser = undefined;
   shared = undefined;
-  await Promise.all([
-    (async () => (await startedWorld?.catch(() => undefined))?.close())(),
-    (async () => (await launched?.catch(() => undefined))?.close())(),
-  ]);
+  await (await launched?.catch(() => undefined))?.close();
+  await settleAbandoned(ABANDONED_STEPS_WAIT_MS);
+  await (await startedWorld?.catch(() => undefined))?.close();
 }

@@ -6,10 +6,14 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import type { Envelope } from '@cucumber/messages';
+import { type InterruptCause, interruption, whenInterrupted } from './interruption.ts';
 import type { TargetJob } from './target.ts';
 
 /** Runner → worker. */
-export type WorkerRequest = { type: 'run'; job: TargetJob } | { type: 'stop' };
+export type WorkerRequest =
+  | { type: 'run'; job: TargetJob }
+  | { type: 'interrupt'; by: InterruptCause }
+  | { type: 'stop' };
 /** Worker → runner. */
 export type WorkerReply =
   | { type: 'message'; envelope: Envelope }
@@ -27,11 +31,24 @@ export interface JobHandlers {
 /** Runs `jobs` on `workers` processes, in order, each job on the first worker free. */
 export async function runInWorkers(jobs: TargetJob[], workers: number, handlers: JobHandlers): Promise<void> {
   const queue = [...jobs];
+  const running = new Set<ChildProcess>();
+  // Interrupted: the workers end their targets as interrupted, and no lane takes another.
+  void whenInterrupted().then(({ by }) => {
+    for (const worker of running) {
+      if (worker.connected) worker.send({ type: 'interrupt', by } satisfies WorkerRequest);
+    }
+  });
+  const next = () => (interruption() === undefined ? queue.shift() : undefined);
   const lanes = Array.from({ length: Math.min(workers, jobs.length) }, async () => {
     let worker: ChildProcess | undefined;
     try {
-      for (let job = queue.shift(); job !== undefined; job = queue.shift()) {
-        worker ??= fork(WORKER_FILE, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      for (let job = next(); job !== undefined; job = next()) {
+        if (worker === undefined) {
+          const started = fork(WORKER_FILE, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+          running.add(started);
+          started.once('exit', () => running.delete(started));
+          worker = started;
+        }
         const error = await runJob(worker, job, handlers);
         handlers.onEnd(job, error);
         // A worker that died is replaced for the next job.
