@@ -46,6 +46,36 @@ const failed = (scenario: typeof A): ScenarioResult => ({
 });
 
 describe('combineRepetitions', () => {
+  test('an interrupted run is never flaky: each cell as the repetition that got least far shows it', () => {
+    const interrupted = (...results: RequirementResult[]): ConformanceReport => {
+      const stopped = report(...results);
+      stopped.run.interrupted = { by: 'SIGTERM', at: '2025-01-02T03:04:06.000Z' };
+      return stopped;
+    };
+    const notRun: RequirementResult = {
+      ...cell('EX-2', passed(B)),
+      status: 'not-covered',
+      scenarios: [],
+      message: 'not checked: the run was interrupted (SIGTERM) before any scenario of EX-2 ran',
+    };
+    const inFlight: RequirementResult = {
+      ...cell('EX-1'),
+      status: 'error',
+      scenarios: [{ ...A, verdict: 'error', message: 'the run was interrupted (SIGTERM) during this step' }],
+      message: 'the run was interrupted (SIGTERM) during this step',
+    };
+    const combined = combineRepetitions([
+      interrupted(cell('EX-1', passed(A)), cell('EX-2', passed(B))),
+      interrupted(inFlight, notRun),
+    ]);
+    assert.deepEqual(
+      combined.results.map((result) => result.status),
+      ['error', 'not-covered'],
+    );
+    assert.equal(combined.summary.flaky, 0);
+    assert.equal(combined.run.exitCode, 143);
+  });
+
   test('a scenario that passed once and failed once is flaky, and so is its requirement: exit 1', () => {
     const combined = combineRepetitions([
       report(cell('EX-1', passed(A)), cell('EX-2', passed(B))),
