@@ -67,8 +67,7 @@ function explicitDestination(line: string): string | undefined {
 
 /** The peer of a connected socket as -yy shows it: `TCP:[127.0.0.1:1->127.0.0.1:2]`, `UDPv6:[[::1]:1->[::1]:2]`. */
 function peerOf(socket: string): string | undefined {
-  const peer = /->(\[[^\]]+\]|[^:\]]+):\d+\]?$/.exec(socket)?.[1];
-  return peer;
+  return /->(\[[^\]]+\]|[^:\]]+):\d+\]?$/.exec(socket)?.[1];
 }
 
 async function main(args: string[]): Promise<number> {

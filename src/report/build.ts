@@ -1,6 +1,6 @@
 import { targetLabel } from '../catalog/applicability.ts';
 import type { Requirement, Target } from '../catalog/types.ts';
-import { describeCause, type Interruption, interruptedMessage } from '../runner/interruption.ts';
+import { describeCause, type Interruption } from '../runner/interruption.ts';
 import { type CollectedScenario, NOT_STARTED, type TargetCollector } from './collect.ts';
 import { gateExitCode } from './gate.ts';
 import {
@@ -55,6 +55,7 @@ function assemble(
   results: RequirementResult[],
   errors: string[],
   scenarioCount: number,
+  interrupted?: Interruption,
 ): ConformanceReport {
   const summary = summaryOf(results, scenarioCount);
   const client: ConformanceReport['client'] = {
@@ -68,9 +69,11 @@ function assemble(
     finishedAt: header.finishedAt.toISOString(),
     durationMs: Math.max(0, header.finishedAt.getTime() - header.startedAt.getTime()),
     targets: targets.map((t) => ({ platform: t.platform, clientVersion: t.clientVersion })),
-    exitCode: gateExitCode({ results, run: { errors } }),
+    ...(interrupted ? { interrupted: { by: interrupted.by, at: interrupted.at.toISOString() } } : {}),
+    exitCode: 0,
     errors,
   };
+  run.exitCode = gateExitCode({ results, run });
   if (header.tags !== undefined && header.tags !== '') run.tags = header.tags;
   return {
     reportVersion: 1,
@@ -140,7 +143,10 @@ export function buildReport(input: BuildReportInput): ConformanceReport {
   const perTarget = input.targets.map(({ target, collector }) => {
     const scenarios = collector.scenarios().map((scenario) => (interrupted ? unstarted(scenario) : scenario));
     const cells = new Map(
-      input.catalog.map((requirement) => [requirement.id, requirementResult(requirement, target, scenarios)]),
+      input.catalog.map((requirement) => [
+        requirement.id,
+        requirementResult(requirement, target, scenarios, interrupted),
+      ]),
     );
     return { target, collector, scenarios, cells };
   });
@@ -148,13 +154,6 @@ export function buildReport(input: BuildReportInput): ConformanceReport {
     perTarget.flatMap(({ cells }) => cells.get(requirement.id) ?? []),
   );
   const errors = [...input.errors];
-  if (interrupted !== undefined) {
-    for (const result of results) {
-      if (result.status === 'not-covered' && result.scenarios.length === 0) {
-        result.message = `not checked: ${interruptedMessage(interrupted, `before any scenario of ${result.requirement} ran on ${result.platform} ${result.clientVersion}`)}`;
-      }
-    }
-  }
   for (const { target, collector, scenarios, cells } of perTarget) {
     errors.push(...targetErrors(target, collector, scenarios, cells));
   }
@@ -170,18 +169,14 @@ export function buildReport(input: BuildReportInput): ConformanceReport {
         : `${when}: ${scenarioCount} scenario(s) ran, and what they showed before it stands; the step in flight and what had not run are not judged`,
     );
   }
-  const report = assemble(
+  return assemble(
     input,
     perTarget.map(({ target }) => target),
     results,
     [...new Set(errors)],
     scenarioCount,
+    interrupted,
   );
-  if (interrupted !== undefined) {
-    report.run.interrupted = { by: interrupted.by, at: interrupted.at.toISOString() };
-    report.run.exitCode = gateExitCode(report);
-  }
-  return report;
 }
 
 /** A planned scenario an interrupted run never started (a worker stopped first): not run, not an error. */

@@ -1,5 +1,6 @@
 import { applies, describeApplicability, targetLabel } from '../catalog/applicability.ts';
 import type { Requirement, Target } from '../catalog/types.ts';
+import { type Interruption, interruptedMessage } from '../runner/interruption.ts';
 import type { CollectedCheck, CollectedScenario } from './collect.ts';
 import type { RequirementResult, ScenarioResult, ScenarioVerdict } from './types.ts';
 
@@ -117,6 +118,7 @@ export function requirementResult(
   requirement: Requirement,
   target: Target,
   scenarios: readonly CollectedScenario[],
+  interrupted?: Interruption,
 ): RequirementResult {
   const relevant = scenarios
     .filter((scenario) => scenarioRequirements(scenario).includes(requirement.id))
@@ -155,22 +157,24 @@ export function requirementResult(
     };
   }
 
+  // An interrupted run judged nothing of a requirement none of whose scenarios started (a merge of
+  // an interrupted shard's stream knows it from the scenarios alone, without the cause).
+  if (relevant.every(notStarted) && (interrupted !== undefined || relevant.length > 0)) {
+    const when = `before any scenario of ${requirement.id} ran on ${label}`;
+    return {
+      ...base,
+      status: 'not-covered',
+      scenarios: [],
+      message: `not checked: ${interrupted ? interruptedMessage(interrupted, when) : `the run was interrupted ${when}`}`,
+    };
+  }
+
   if (relevant.length === 0) {
     return {
       ...base,
       status: 'not-covered',
       scenarios: [],
       message: `no scenario covered ${requirement.id} on ${label}`,
-    };
-  }
-
-  // An interrupted run judged nothing of a requirement none of whose scenarios started.
-  if (relevant.every(notStarted)) {
-    return {
-      ...base,
-      status: 'not-covered',
-      scenarios: [],
-      message: `not checked: the run was interrupted before any scenario of ${requirement.id} ran on ${label}`,
     };
   }
 
