@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { PROJECT_ROOT } from '../src/runner/options.ts';
+import { PACKAGE_ROOT } from '../src/package-layout.ts';
 
 const { values } = parseArgs({
   options: {
@@ -40,7 +40,7 @@ async function runOnce(args: string[]): Promise<Sample> {
   const reportDir = await mkdtemp(path.join(tmpdir(), 'bench-'));
   const command = [
     process.execPath,
-    path.join(PROJECT_ROOT, 'bin/connector-conformance.js'),
+    path.join(PACKAGE_ROOT, 'bin/connector-conformance.js'),
     'run',
     ...args,
     '--report-dir',

@@ -2,11 +2,11 @@
 // `--check` writes nothing and exits 1 when the file is out of date or the audit finds a gap.
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../src/runner/options.ts';
+import { PACKAGE_ROOT } from '../src/package-layout.ts';
 import { renderClauseAudit } from '../src/spec/clause-audit.ts';
 import { clauseAuditOfTheSuite } from '../src/spec/suite-clauses.ts';
 
-const file = path.join(PROJECT_ROOT, 'docs', 'clause-audit.md');
+const file = path.join(PACKAGE_ROOT, 'docs', 'clause-audit.md');
 const audit = await clauseAuditOfTheSuite();
 const text = renderClauseAudit(audit);
 const problems = [

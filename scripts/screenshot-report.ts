@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { launchChromium } from '../src/browser/chromium.ts';
+import { PACKAGE_ROOT } from '../src/package-layout.ts';
 import { PAGE_FILE_NAME } from '../src/report/layout.ts';
-import { PROJECT_ROOT } from '../src/runner/options.ts';
 import { runConformance } from '../src/runner/run.ts';
 
 const SHOTS = [
@@ -30,7 +30,7 @@ try {
     if (end === null) throw new Error('the page has no legend under its matrix');
     const height = Math.ceil(end.y + end.height + 16);
     await page.screenshot({
-      path: path.join(PROJECT_ROOT, shot.file),
+      path: path.join(PACKAGE_ROOT, shot.file),
       clip: { x: 0, y: 0, width: 1280, height },
       fullPage: true,
     });

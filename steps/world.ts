@@ -10,11 +10,13 @@ import {
   type UserAgent,
 } from '../src/agents/types.ts';
 import { createDriver, needsBrowser, parseClientSpec } from '../src/drivers/index.ts';
+import { DEFAULT_ACTION_TIMEOUT_MS } from '../src/drivers/remote.ts';
 import type { ClientDriver, ClientView } from '../src/drivers/types.ts';
 import { ViewNotShown } from '../src/drivers/view-not-shown.ts';
 import type { SimulatedWorld } from '../src/environment/simulated-world.ts';
 import type { Organisation, Platform, User } from '../src/fixtures/types.ts';
-import type { EvidenceMode, ScenarioEvidence } from '../src/report/evidence.ts';
+import type { ScenarioEvidence } from '../src/report/evidence.ts';
+import type { EvidenceMode } from '../src/report/evidence-mode.ts';
 import { type ScenarioBrowser, scenarioBrowser, simulatedWorld } from '../src/runner/worker-resources.ts';
 import { ClientActionError, type Nonconformance } from '../src/verdict.ts';
 import { violated } from './check.ts';
@@ -112,10 +114,14 @@ export class ConformanceWorld extends World<RunParameters> {
     }
     const { context, page } = this.browser ?? {};
     const remote = await remoteDriverOptions(this.parameters);
-    this.session = createDriver(this.parameters.client, {
+    this.session = await createDriver(this.parameters.client, {
       ...(context ? { browserContext: context } : {}),
       ...(page ? { page } : {}),
       ...(remote ? { remote } : {}),
+      factoryContext: {
+        target: { platform: this.parameters.platform, clientVersion: this.parameters.clientVersion },
+        actionTimeoutMs: this.parameters.actionTimeoutMs ?? DEFAULT_ACTION_TIMEOUT_MS,
+      },
     });
     await this.session.start({
       platform: this.parameters.platform,

@@ -10,11 +10,12 @@ import { MANIFEST, type Manifest } from '../src/bundle/manifest.ts';
 import { KNOWN_SUITE_VERSIONS, suiteDigest } from '../src/bundle/suite.ts';
 import { readTar, TarError, writeTar } from '../src/bundle/tar.ts';
 import { verifyBundle } from '../src/bundle/verify.ts';
-import { DEFAULT_OPTIONS, PROJECT_ROOT } from '../src/runner/options.ts';
+import { PACKAGE_ROOT } from '../src/package-layout.ts';
+import { DEFAULT_OPTIONS } from '../src/runner/options.ts';
 import { type RunOutcome, runConformance } from '../src/runner/run.ts';
 
 const W47 = { platform: 'windows', clientVersion: '4.7' } as const;
-const CLI = path.join(PROJECT_ROOT, 'bin', 'connector-conformance.js');
+const CLI = path.join(PACKAGE_ROOT, 'bin', 'connector-conformance.js');
 const PRODUCT =
   'vendor: Acme\nproduct: Client Connector\nversion: 4.7.0.61\nbuild: 4.7.0.61-win-x64\nplatforms: [windows]\n';
 
@@ -263,9 +264,9 @@ describe('bundle inputs', () => {
 
 describe('the suite digest', () => {
   it('the current suite is a published version: a changed feature, catalog or fixture needs suite-versions.json', async () => {
-    const version = JSON.parse(await readFile(path.join(PROJECT_ROOT, 'package.json'), 'utf8'))
+    const version = JSON.parse(await readFile(path.join(PACKAGE_ROOT, 'package.json'), 'utf8'))
       .version as string;
-    const digest = await suiteDigest(path.join(PROJECT_ROOT, 'features'), DEFAULT_OPTIONS.fixturesDir);
+    const digest = await suiteDigest(path.join(PACKAGE_ROOT, 'features'), DEFAULT_OPTIONS.fixturesDir);
     assert.equal(
       KNOWN_SUITE_VERSIONS[version],
       digest.sha256,
@@ -278,7 +279,7 @@ describe('the suite digest', () => {
     await cp(DEFAULT_OPTIONS.fixturesDir, copy, { recursive: true });
     const file = path.join(copy, 'schema', (await readdir(path.join(copy, 'schema')))[0] ?? '');
     await writeFile(file, `${await readFile(file, 'utf8')} `);
-    const features = path.join(PROJECT_ROOT, 'features');
+    const features = path.join(PACKAGE_ROOT, 'features');
     const original = await suiteDigest(features, DEFAULT_OPTIONS.fixturesDir);
     const changed = await suiteDigest(features, copy);
     assert.notEqual(changed.sha256, original.sha256);

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { parse, parseAllDocuments } from 'yaml';
 import { parseRunArgs } from '../src/cli/args.ts';
-import { PROJECT_ROOT } from '../src/runner/options.ts';
+import { PACKAGE_ROOT } from '../src/package-layout.ts';
 
 /** The flags after `connector-conformance run` in a shell command, without a trailing `|| …`. */
 function runFlags(command: string): string[] {
@@ -28,7 +28,7 @@ interface Step {
 }
 
 test('.github/workflows/conformance.yml: a shard per matrix cell, 1..N on each platform, then merge', async () => {
-  const file = path.join(PROJECT_ROOT, '.github', 'workflows', 'conformance.yml');
+  const file = path.join(PACKAGE_ROOT, '.github', 'workflows', 'conformance.yml');
   const workflow = parse(await readFile(file, 'utf8')) as {
     env: { SHARDS: number };
     jobs: Record<string, { strategy?: { matrix: { platform: string[]; shard: number[] } }; steps: Step[] }>;
@@ -65,7 +65,7 @@ test('.github/workflows/conformance.yml: a shard per matrix cell, 1..N on each p
 });
 
 test('docs/scaling.md: the Indexed Job runs shard index+1 of its completions, the merge Job merges them', async () => {
-  const text = await readFile(path.join(PROJECT_ROOT, 'docs', 'scaling.md'), 'utf8');
+  const text = await readFile(path.join(PACKAGE_ROOT, 'docs', 'scaling.md'), 'utf8');
   const block = /```yaml\n(.*?)```/s.exec(text)?.[1];
   assert.ok(block, 'a yaml block');
   const [shards, merge] = parseAllDocuments(block).map(

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import type { Requirement } from '../src/catalog/types.ts';
 import { CheckRegistry } from '../src/check-registry.ts';
-import { PROJECT_ROOT } from '../src/runner/options.ts';
+import { PACKAGE_ROOT } from '../src/package-layout.ts';
 import { auditClauses, renderClauseAudit } from '../src/spec/clause-audit.ts';
 import { clauseAuditOfTheSuite } from '../src/spec/suite-clauses.ts';
 
@@ -28,7 +28,7 @@ describe('the clause audit of the suite', () => {
   });
 
   test('docs/clause-audit.md is up to date (node scripts/clause-audit.ts)', async () => {
-    const written = await readFile(path.join(PROJECT_ROOT, 'docs', 'clause-audit.md'), 'utf8');
+    const written = await readFile(path.join(PACKAGE_ROOT, 'docs', 'clause-audit.md'), 'utf8');
     assert.equal(written, renderClauseAudit(audit));
   });
 });

@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { DEFECTS } from '../client/core/defects.ts';
 import { findLocalImage } from '../src/drivers/client-container.ts';
-import { PROJECT_ROOT } from '../src/runner/options.ts';
+import { PACKAGE_ROOT } from '../src/package-layout.ts';
 import { defectRuns, run, verdicts } from './support/runs.ts';
 
 const exec = promisify(execFile);
@@ -31,7 +31,7 @@ before(async () => {
   if ((await findLocalImage('connector-conformance:none')) === 'no-engine') {
     throw new Error('no Docker engine answers: start dockerd (or set DOCKER_HOST); .ci/run does');
   }
-  await exec(path.join(PROJECT_ROOT, 'scripts', 'build-image.sh'), [IMAGE], { env, cwd: PROJECT_ROOT });
+  await exec(path.join(PACKAGE_ROOT, 'scripts', 'build-image.sh'), [IMAGE], { env, cwd: PACKAGE_ROOT });
   // An image whose client dies at once, saying why.
   const dockerfile = `FROM ${IMAGE}\nENTRYPOINT ["/usr/local/bin/node", "-e", "console.error('broken on purpose'); process.exit(3)"]\n`;
   const build = exec('docker', ['build', '-q', '-t', BROKEN, '-']);
@@ -108,7 +108,7 @@ describe('docker-compose.yml', () => {
     const ports = { CCC_WORLD_PORT: '18600', CCC_CLIENT_PORT: '18700', CCC_IMAGE: IMAGE };
     const compose = (...args: string[]) =>
       exec('docker-compose', ['-p', 'ccc-compose-test', ...args], {
-        cwd: PROJECT_ROOT,
+        cwd: PACKAGE_ROOT,
         env: { ...env, ...ports },
       });
     const { stdout } = await compose('config');

@@ -6,12 +6,13 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { loadFixtures } from '../src/fixtures/load.ts';
-import { DEFAULT_OPTIONS, PROJECT_ROOT } from '../src/runner/options.ts';
+import { PACKAGE_ROOT } from '../src/package-layout.ts';
+import { DEFAULT_OPTIONS } from '../src/runner/options.ts';
 import { coverageGaps, describeCoverage, fixtureCoverage } from '../src/spec/fixture-coverage.ts';
 import { loadScenarios, type SpecScenario } from '../src/spec/scenarios.ts';
 
 const fixtures = await loadFixtures(DEFAULT_OPTIONS.fixturesDir);
-const scenarios = await loadScenarios(path.join(PROJECT_ROOT, 'features'));
+const scenarios = await loadScenarios(path.join(PACKAGE_ROOT, 'features'));
 const gapsOf = (selection: readonly SpecScenario[]) =>
   coverageGaps(fixtureCoverage(selection, fixtures), fixtures);
 const without = (predicate: (scenario: SpecScenario) => boolean) =>

@@ -1237,17 +1237,18 @@ describe('in-process driver', () => {
     }
   });
 
-  it('createDriver knows the clients it can drive and names them otherwise', () => {
-    assert.equal(createDriver('reference').name, 'reference');
-    assert.throws(() => createDriver('ui'), /the "ui" client needs a browser context/);
-    assert.throws(
+  it('createDriver knows the clients it can drive and names them otherwise', async () => {
+    assert.equal((await createDriver('reference')).name, 'reference');
+    await assert.rejects(() => createDriver('ui'), /the "ui" client needs a browser context/);
+    await assert.rejects(
       () => createDriver('netscape'),
       /unknown client "netscape"; expected one of reference, ui, ui:URL/,
     );
-    assert.throws(
+    await assert.rejects(
       () => createDriver('ui:http://example.com/'),
       /ui:URL takes an http\(s\) URL on this machine/,
     );
+    await assert.rejects(() => createDriver('module:'), /module:PATH takes the path of a driver module/);
   });
 });
 
@@ -1269,7 +1270,7 @@ describe('with the real identity providers and policy API', () => {
     );
     const policyApi = await servePolicyApi(createPolicyHandlers(state));
     t.after(() => policyApi.close());
-    const driver = createDriver('reference');
+    const driver = await createDriver('reference');
     await driver.start({
       platform: 'windows',
       clientVersion: '4.7',

@@ -11,7 +11,7 @@ import { CLIENT_NAME } from '../client/protocol/server.ts';
 import { ClientProcess } from '../src/drivers/client-process.ts';
 import { RemoteDriver, readStatus } from '../src/drivers/remote.ts';
 import type { SessionOptions } from '../src/drivers/types.ts';
-import { PROJECT_ROOT } from '../src/runner/options.ts';
+import { PACKAGE_ROOT } from '../src/package-layout.ts';
 import { ClientActionError, ClientProtocolError } from '../src/verdict.ts';
 import { closedPort, ENROLLED_USER, serveStubbedClient } from './support/ccdp.ts';
 import { type Fault, serveFaultyClient } from './support/faulty-client.ts';
@@ -161,7 +161,7 @@ describe('a client process started from a command', () => {
 
   test('serve-client: ready once its status answers for the target, gone once stopped', async () => {
     const client = await start(
-      `node ${PROJECT_ROOT}bin/connector-conformance.js serve-client --platform {platform} --client-version {version} --port {port}`,
+      `node ${PACKAGE_ROOT}bin/connector-conformance.js serve-client --platform {platform} --client-version {version} --port {port}`,
     );
     closers.push(() => client.stop());
     assert.match(client.url, /^http:\/\/127\.0\.0\.1:\d+$/);
@@ -203,7 +203,7 @@ describe('a client process started from a command', () => {
   test('a client of another target: the error says which it is', async () => {
     await assert.rejects(
       start(
-        `node ${PROJECT_ROOT}bin/connector-conformance.js serve-client --platform macos --client-version 4.7 --port {port}`,
+        `node ${PACKAGE_ROOT}bin/connector-conformance.js serve-client --platform macos --client-version 4.7 --port {port}`,
       ),
       /the client is macos 4\.7, not the target windows 4\.7 \(use \{platform\} and \{version\} in the command\)$/,
     );

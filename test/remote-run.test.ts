@@ -12,12 +12,13 @@ import { describe, test } from 'node:test';
 import { DEFECTS } from '../client/core/defects.ts';
 import type { Target } from '../src/catalog/types.ts';
 import { ClientProcess } from '../src/drivers/client-process.ts';
+import { PACKAGE_ROOT } from '../src/package-layout.ts';
 import type { ConformanceReport, ScenarioResult } from '../src/report/types.ts';
-import { DEFAULT_TARGETS, PROJECT_ROOT } from '../src/runner/options.ts';
+import { DEFAULT_TARGETS } from '../src/runner/options.ts';
 import { FAULTS, type Fault } from './support/faulty-client.ts';
 import { defectRuns, run, verdicts } from './support/runs.ts';
 
-const BIN = path.join(PROJECT_ROOT, 'bin', 'connector-conformance.js');
+const BIN = path.join(PACKAGE_ROOT, 'bin', 'connector-conformance.js');
 const SERVE_CLIENT = `node ${BIN} serve-client --platform {platform} --client-version {version} --port {port}`;
 const MACOS: Target = { platform: 'macos', clientVersion: '4.7' };
 
@@ -101,7 +102,7 @@ describe('a client that breaks the protocol', () => {
   for (const fault of FAULTS) {
     test(`${fault}: that scenario is in error, the others run and pass, exit 2, every report written`, async () => {
       const markers = await mkdtemp(path.join(tmpdir(), `fault-${fault}-`));
-      const command = `node ${path.join(PROJECT_ROOT, 'test', 'support', 'faulty-client.ts')} ${fault} {platform} {version} {port} ${markers}`;
+      const command = `node ${path.join(PACKAGE_ROOT, 'test', 'support', 'faulty-client.ts')} ${fault} {platform} {version} {port} ${markers}`;
       const clean = await run({ targets: [MACOS] });
       const { report, reportFile } = await run({
         clientCommand: command,

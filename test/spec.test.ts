@@ -6,11 +6,12 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { applies, targetLabel } from '../src/catalog/applicability.ts';
 import { CatalogError, loadCatalog } from '../src/catalog/load.ts';
-import { DEFAULT_OPTIONS, DEFAULT_TARGETS, PROJECT_ROOT } from '../src/runner/options.ts';
+import { PACKAGE_ROOT } from '../src/package-layout.ts';
+import { DEFAULT_OPTIONS, DEFAULT_TARGETS } from '../src/runner/options.ts';
 import { findVersionTags, targetTagExpression } from '../src/runner/target-tags.ts';
 import { loadScenarios, matchesTags } from '../src/spec/scenarios.ts';
 
-const featuresDir = path.join(PROJECT_ROOT, 'features');
+const featuresDir = path.join(PACKAGE_ROOT, 'features');
 const catalog = await loadCatalog(DEFAULT_OPTIONS.catalogFile);
 const scenarios = await loadScenarios(featuresDir);
 const versionTags = await findVersionTags(featuresDir);

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import parseTagExpression from '@cucumber/tag-expressions';
 import type { Target } from '../catalog/types.ts';
 import type { Platform } from '../fixtures/types.ts';
-import { EVIDENCE_MODES, type EvidenceMode } from '../report/evidence.ts';
+import { EVIDENCE_MODES, type EvidenceMode } from '../report/evidence-mode.ts';
 import { DEFAULT_TARGETS, type RunOptions } from '../runner/options.ts';
 import { MAX_ACTION_TIMEOUT_MS, UsageError } from '../runner/run.ts';
 import { flagErrorLine } from './flags.ts';

@@ -6,10 +6,15 @@
  * - `remote:URL`: a client already serving the driver protocol ccdp/1 at URL (docs/driver-protocol.md);
  * - `remote`: the same, with one client process per worker started from `--client-command`;
  * - `image:NAME[:TAG]`: the same, with the client in a container of that local image, started per
- *   worker with testcontainers (client-container.ts).
+ *   worker with testcontainers (client-container.ts);
+ * - `module:PATH`: a vendor's own driver, the ClientDriver factory the module at PATH exports
+ *   (module.ts).
  */
+import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
+import type { PolicyApiMode } from '../environment/simulated-world.ts';
 import { InProcessDriver } from './in-process.ts';
+import { createModuleDriver, type DriverFactoryContext } from './module.ts';
 import { RemoteDriver, type RemoteDriverOptions } from './remote.ts';
 import type { ClientDriver } from './types.ts';
 import { ExternalUi, ReferenceClientUi, UiDriver } from './ui.ts';
@@ -21,6 +26,7 @@ export const DRIVER_NAMES = [
   'remote:URL',
   'remote (with --client-command)',
   'image:NAME[:TAG]',
+  'module:PATH',
 ] as const;
 
 export type ClientSpec =
@@ -29,7 +35,8 @@ export type ClientSpec =
   | { kind: 'ui-url'; url: string }
   | { kind: 'remote-url'; url: string }
   | { kind: 'remote-command' }
-  | { kind: 'remote-image'; image: string };
+  | { kind: 'remote-image'; image: string }
+  | { kind: 'module'; file: string };
 
 /** Reads a `--client` value; throws an Error whose message says what is accepted. */
 export function parseClientSpec(value: string): ClientSpec {
@@ -46,6 +53,14 @@ export function parseClientSpec(value: string): ClientSpec {
       );
     }
     return { kind: 'remote-image', image };
+  }
+  if (value.startsWith('module:')) {
+    const file = value.slice('module:'.length);
+    if (file === '')
+      throw new Error(
+        `"${value}": module:PATH takes the path of a driver module, e.g. module:./my-driver.js`,
+      );
+    return { kind: 'module', file: path.resolve(file) };
   }
   if (value.startsWith('remote:')) {
     return { kind: 'remote-url', url: loopbackUrl(value, 'remote:URL', ['http:']).replace(/\/+$/, '') };
@@ -71,7 +86,15 @@ export function needsBrowser(spec: ClientSpec): boolean {
   return spec.kind === 'ui' || spec.kind === 'ui-url';
 }
 
-/** Clients in another process reach the policy API over HTTP; the in-process ones through MSW. */
+/**
+ * The in-process clients (the reference client and its web UI, served from this process) reach the
+ * policy API through MSW; the others, in another process, over HTTP on a loopback listener.
+ */
+export function policyApiMode(spec: ClientSpec): PolicyApiMode {
+  return spec.kind === 'reference' || spec.kind === 'ui' || spec.kind === 'ui-url' ? 'in-process' : 'http';
+}
+
+/** Clients reached through ccdp/1. */
 export function isRemote(
   spec: ClientSpec,
 ): spec is Extract<ClientSpec, { kind: 'remote-url' | 'remote-command' | 'remote-image' }> {
@@ -85,11 +108,17 @@ export interface DriverResources {
   page?: Page;
   /** Where the remote client answers, for the remote drivers. */
   remote?: RemoteDriverOptions;
+  /** What a vendor's driver factory is told, for `module:` drivers. */
+  factoryContext?: DriverFactoryContext;
 }
 
-export function createDriver(value: string, resources: DriverResources = {}): ClientDriver {
+export async function createDriver(value: string, resources: DriverResources = {}): Promise<ClientDriver> {
   const spec = parseClientSpec(value);
   if (spec.kind === 'reference') return new InProcessDriver();
+  if (spec.kind === 'module') {
+    if (!resources.factoryContext) throw new Error(`the "${value}" client needs its factory's context`);
+    return createModuleDriver(spec.file, resources.factoryContext);
+  }
   if (isRemote(spec)) {
     if (!resources.remote) throw new Error(`the "${value}" client needs the address of a running client`);
     return new RemoteDriver(resources.remote);

@@ -6,10 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BrowserContext } from 'playwright-core';
-
-export type EvidenceMode = 'none' | 'failures' | 'all';
-
-export const EVIDENCE_MODES: readonly EvidenceMode[] = ['none', 'failures', 'all'];
+import type { EvidenceMode } from './evidence-mode.ts';
 
 interface Shot {
   file: string;

@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadCatalog } from '../catalog/load.ts';
 import type { Requirement } from '../catalog/types.ts';
+import { PACKAGE_ROOT } from '../package-layout.ts';
 import { MARKDOWN_FILE_NAME, PAGE_FILE_NAME } from './layout.ts';
 import { renderMarkdownSummary } from './markdown.ts';
 import { findEvidence } from './page/evidence-links.ts';
@@ -11,7 +11,7 @@ import type { ConformanceReport } from './types.ts';
 
 export const REPORT_FILE_NAME = 'conformance.json';
 
-const PROJECT_CATALOG = fileURLToPath(new URL('../../features/requirements.yaml', import.meta.url));
+const PROJECT_CATALOG = join(PACKAGE_ROOT, 'features', 'requirements.yaml');
 
 /**
  * Writes the run's reports into `dir`, creating it: `conformance.json` (pretty-printed, trailing

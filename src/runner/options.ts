@@ -1,13 +1,10 @@
 /** The run's options and their defaults, in one place. */
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { BundleOptions } from '../bundle/write.ts';
 import type { Target } from '../catalog/types.ts';
 import { needsBrowser, parseClientSpec } from '../drivers/index.ts';
-import type { EvidenceMode } from '../report/evidence.ts';
-
-/** The package root: features, steps, fixtures and the catalog are found relative to it. */
-export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+import { PACKAGE_ROOT } from '../package-layout.ts';
+import type { EvidenceMode } from '../report/evidence-mode.ts';
 
 export interface RunOptions {
   /**
@@ -78,8 +75,8 @@ export const DEFAULT_OPTIONS: Omit<RunOptions, 'targets'> & { targets: readonly 
   targets: DEFAULT_TARGETS,
   reportDir: 'reports',
   parallel: 0,
-  fixturesDir: path.join(PROJECT_ROOT, 'fixtures'),
-  catalogFile: path.join(PROJECT_ROOT, 'features', 'requirements.yaml'),
+  fixturesDir: path.join(PACKAGE_ROOT, 'fixtures'),
+  catalogFile: path.join(PACKAGE_ROOT, 'features', 'requirements.yaml'),
 };
 
 /** The user agent and evidence a run uses when not told: the browser ones for a UI client. */

@@ -14,8 +14,11 @@ import type { Requirement, Target } from '../catalog/types.ts';
 import { findLocalImage } from '../drivers/client-container.ts';
 import { PORT_PLACEHOLDER } from '../drivers/client-process.ts';
 import { type ClientSpec, needsBrowser, parseClientSpec } from '../drivers/index.ts';
+import { loadDriverFactory } from '../drivers/module.ts';
 import { readStatus } from '../drivers/remote.ts';
 import { loadFixtures } from '../fixtures/load.ts';
+import { missingDependency } from '../optional-dependency.ts';
+import { PACKAGE_ROOT } from '../package-layout.ts';
 import { buildReport, errorReport } from '../report/build.ts';
 import { TargetCollector } from '../report/collect.ts';
 import { openReportFolder, type ReportFolder } from '../report/folder.ts';
@@ -26,13 +29,7 @@ import type { ConformanceReport } from '../report/types.ts';
 import { REPORT_FILE_NAME, writeReport } from '../report/write.ts';
 import { applyGateInputs, type GateInputs, loadGateInputs } from './gate-inputs.ts';
 import { causeOf, interrupt, interruption, resetInterruption } from './interruption.ts';
-import {
-  DEFAULT_OPTIONS,
-  PROJECT_ROOT,
-  type RunOptions,
-  resolvedAgentAndEvidence,
-  SUITE_NAME,
-} from './options.ts';
+import { DEFAULT_OPTIONS, type RunOptions, resolvedAgentAndEvidence, SUITE_NAME } from './options.ts';
 import { repeatJobs, reportTargets, selectScenarios } from './selection.ts';
 import { runTarget, type TargetJob } from './target.ts';
 import { findVersionTags, targetTagExpression } from './target-tags.ts';
@@ -106,6 +103,7 @@ async function runInto(
     validateOptions(options);
     clientName = await checkRemoteClient(options, partial.targets !== undefined);
     await checkClientImage(options);
+    await checkDriverModule(options);
     await loadFixtures(options.fixturesDir);
     gate = await loadGateInputs(options, catalog, options.targets);
     if (options.bundle !== undefined) bundle = await prepareBundle(options.bundle);
@@ -205,7 +203,7 @@ async function runInto(
           reportDir,
           report,
           prepared: bundle,
-          featuresDir: path.join(PROJECT_ROOT, 'features'),
+          featuresDir: path.join(PACKAGE_ROOT, 'features'),
           fixturesDir: options.fixturesDir,
           usedBrowser: usesBrowser(options),
           harness: { name: 'connector-conformance', version: header.suite.version },
@@ -223,7 +221,7 @@ async function targetJobs(
   previous: ConformanceReport | undefined,
   catalog: readonly Requirement[],
 ): Promise<TargetJob[]> {
-  const versionTags = await findVersionTags(path.join(PROJECT_ROOT, 'features'));
+  const versionTags = await findVersionTags(path.join(PACKAGE_ROOT, 'features'));
   const {
     onProgress: _onProgress,
     signal: _signal,
@@ -323,7 +321,9 @@ function validateOptions(options: RunOptions): void {
   } catch (error) {
     throw new UsageError(`--client: ${(error as Error).message}`);
   }
-  if (options.userAgent === 'browser' || needsBrowser(spec)) {
+  if (usesBrowser(options)) {
+    const missing = missingDependency('playwright-core');
+    if (missing !== undefined) throw new UsageError(missing);
     if (!findChromium()) throw new UsageError(new BrowserUnavailableError().message);
   }
   validateRemoteOptions(options, spec);
@@ -395,10 +395,23 @@ function validateRemoteOptions(options: RunOptions, spec: ClientSpec): void {
   }
 }
 
+/** A `module:` client's module must load and export a driver factory before the run starts. */
+async function checkDriverModule(options: RunOptions): Promise<void> {
+  const spec = parseClientSpec(options.client);
+  if (spec.kind !== 'module') return;
+  try {
+    await loadDriverFactory(spec.file);
+  } catch (error) {
+    throw new UsageError(`--client ${options.client}: ${(error as Error).message}`);
+  }
+}
+
 /** An `image:` client needs a Docker engine, and the image on this machine (nothing is pulled). */
 async function checkClientImage(options: RunOptions): Promise<void> {
   const spec = parseClientSpec(options.client);
   if (spec.kind !== 'remote-image') return;
+  const missing = missingDependency('testcontainers');
+  if (missing !== undefined) throw new UsageError(missing);
   const image = await findLocalImage(spec.image);
   if (image === 'no-engine') {
     throw new UsageError(
@@ -447,7 +460,7 @@ function clientInfo(options: RunOptions, remoteName?: string): ConformanceReport
 }
 
 export async function suiteVersion(): Promise<string> {
-  const manifest = JSON.parse(await readFile(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
+  const manifest = JSON.parse(await readFile(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
     version: string;
   };
   return manifest.version;

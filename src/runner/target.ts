@@ -17,9 +17,10 @@ import {
 import type { Envelope } from '@cucumber/messages';
 import { targetLabel } from '../catalog/applicability.ts';
 import type { Target } from '../catalog/types.ts';
-import { isRemote, parseClientSpec } from '../drivers/index.ts';
+import { parseClientSpec, policyApiMode } from '../drivers/index.ts';
+import { codeModule, PACKAGE_ROOT, STEP_FILES } from '../package-layout.ts';
 import { targetFolder } from '../report/layout.ts';
-import { PROJECT_ROOT, type RunOptions, resolvedAgentAndEvidence, SUITE_NAME } from './options.ts';
+import { type RunOptions, resolvedAgentAndEvidence, SUITE_NAME } from './options.ts';
 import { ensureSimulatedWorld } from './worker-resources.ts';
 
 /** What a target run needs of the run's options: JSON, so that it can cross to a worker process. */
@@ -59,7 +60,7 @@ export interface PlannedScenario {
 let supportLibrary: ISupportCodeLibrary | undefined;
 
 /** Our junit.xml (src/report/junit.ts), which tells a harness error from a nonconformance. */
-const JUNIT_FORMATTER = new URL('../report/junit-formatter.ts', import.meta.url).href;
+const JUNIT_FORMATTER = codeModule('../report/junit-formatter', import.meta.url).href;
 
 export function junitSuiteName(target: Target): string {
   return `${SUITE_NAME} (${targetLabel(target)})`;
@@ -78,7 +79,7 @@ export async function runTarget(job: TargetJob, onMessage: (envelope: Envelope) 
   // hook gets the same world, or its failure.
   ensureSimulatedWorld(
     path.resolve(job.options.fixturesDir),
-    isRemote(parseClientSpec(job.options.client)) ? 'http' : 'in-process',
+    policyApiMode(parseClientSpec(job.options.client)),
   ).catch(() => undefined);
   const runConfiguration = await targetConfiguration(job, outDir, environment);
   const result = await runCucumber(
@@ -104,7 +105,7 @@ export async function planTarget(job: TargetJob): Promise<PlannedScenario[]> {
 }
 
 function runEnvironment(): IRunEnvironment {
-  return { cwd: PROJECT_ROOT, stdout: discard(), stderr: process.stderr, env: process.env };
+  return { cwd: PACKAGE_ROOT, stdout: discard(), stderr: process.stderr, env: process.env };
 }
 
 async function targetConfiguration(
@@ -118,7 +119,7 @@ async function targetConfiguration(
       file: false,
       provided: {
         paths: job.scenarios ?? ['features/**/*.feature'],
-        import: ['steps/**/*.ts'],
+        import: [STEP_FILES],
         tags,
         strict: true,
         format: [

@@ -6,6 +6,7 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import type { Envelope } from '@cucumber/messages';
+import { codeModule } from '../package-layout.ts';
 import { type InterruptCause, interruption, whenInterrupted } from './interruption.ts';
 import type { TargetJob } from './target.ts';
 
@@ -20,7 +21,7 @@ export type WorkerReply =
   | { type: 'done' }
   | { type: 'failed'; message: string };
 
-const WORKER_FILE = new URL('./target-worker.ts', import.meta.url);
+const WORKER_FILE = codeModule('./target-worker', import.meta.url);
 
 export interface JobHandlers {
   onMessage(job: TargetJob, envelope: Envelope): void;

@@ -4,9 +4,9 @@ import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { PROJECT_ROOT } from '../../src/runner/options.ts';
+import { PACKAGE_ROOT } from '../../src/package-layout.ts';
 
-export const BIN = path.join(PROJECT_ROOT, 'bin', 'connector-conformance.js');
+export const BIN = path.join(PACKAGE_ROOT, 'bin', 'connector-conformance.js');
 
 export async function cli(
   args: string[],
@@ -31,7 +31,7 @@ export const tempDir = (prefix: string) => mkdtemp(path.join(tmpdir(), prefix));
  */
 export async function brokenFixtures(prefix: string): Promise<string> {
   const fixtures = await tempDir(prefix);
-  await cp(path.join(PROJECT_ROOT, 'fixtures'), fixtures, { recursive: true });
+  await cp(path.join(PACKAGE_ROOT, 'fixtures'), fixtures, { recursive: true });
   const globex = path.join(fixtures, 'organisations', 'globex.yaml');
   await writeFile(globex, (await readFile(globex, 'utf8')).replace('mode: all-tenants', 'mode: everyone'));
   return fixtures;
