@@ -1,6 +1,6 @@
 /** The config file: each format, profiles, one-line errors naming the key, paths, discovery, merging with flags. */
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -568,6 +568,26 @@ describe('the file accepts what the flags accept', () => {
       }
     });
   }
+});
+
+describe('docs/config.md', () => {
+  it('shows a .ts config and its YAML equivalent, which load as the same settings, each profile too', async () => {
+    const docs = await readFile(path.join(import.meta.dirname, '..', 'docs', 'config.md'), 'utf8');
+    const block = (lang: string) => {
+      const text = docs.split(`\n\`\`\`${lang}\n`)[1]?.split('\n```')[0];
+      assert.ok(text, `a ${lang} block`);
+      return text;
+    };
+    const dir = await folder({
+      'example.ts': block('ts').replace("from 'connector-conformance'", `from '${DEFINE}'`),
+      'example.yaml': block('yaml'),
+    });
+    for (const profile of [undefined, 'ci', 'quick']) {
+      const fromTs = await loadConfig({ cwd: dir, file: 'example.ts', profile });
+      assert.ok(fromTs?.targets !== undefined && fromTs.clientCommand !== undefined);
+      assert.deepEqual(await loadConfig({ cwd: dir, file: 'example.yaml', profile }), fromTs);
+    }
+  });
 });
 
 describe('defineConfig', () => {
