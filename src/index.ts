@@ -6,6 +6,7 @@
 
 // Run the suite from code.
 export type { Requirement, Target } from './catalog/types.ts';
+export { type ConformanceConfig, defineConfig, type RunSettings } from './config/define.ts';
 export type { ClientDriverFactory, DriverFactoryContext } from './drivers/module.ts';
 // Write a driver: the one interface every client is reached through, in the article's words.
 export type {

@@ -460,6 +460,16 @@ describe('relative paths', () => {
       bundle: { signingKeyFile: path.join(ci, 'key.pem') },
     });
   });
+
+  it("a module driver's path too; other clients are left as written", async () => {
+    const dir = await folder({ 'ci/run.yaml': 'client: module:./drivers/my-driver.js\n' });
+    const options = await loadConfig({ cwd: dir, file: 'ci/run.yaml' });
+    assert.deepEqual(options, { client: `module:${path.join(dir, 'ci', 'drivers', 'my-driver.js')}` });
+    const ui = await folder({ 'run.yaml': 'client: ui:http://127.0.0.1:8080/app\n' });
+    assert.deepEqual(await loadConfig({ cwd: ui, file: 'run.yaml' }), {
+      client: 'ui:http://127.0.0.1:8080/app',
+    });
+  });
 });
 
 describe('discovery', () => {

@@ -23,8 +23,11 @@ export class BrowserUnavailableError extends Error {
  * Chromium's old headless mode as its own program: no browser UI layers, about half the CPU of the full
  * browser in headless mode for the same pages. Playwright's own headless runs use it too.
  */
-const HEADLESS_SHELLS = ['/usr/lib/chromium/chromium-headless-shell', '/usr/bin/chromium-headless-shell'];
-const SYSTEM_CHROMIUMS = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
+export const HEADLESS_SHELLS = [
+  '/usr/lib/chromium/chromium-headless-shell',
+  '/usr/bin/chromium-headless-shell',
+];
+export const SYSTEM_CHROMIUMS = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
 
 export interface FindChromiumOptions {
   /** A headless browser will do (the default): the headless shell comes first. */

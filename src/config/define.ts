@@ -4,11 +4,11 @@
  * config.schema.json when it is loaded, so these types and that schema describe the same thing.
  */
 import type { Platform } from '../fixtures/types.ts';
-import type { EvidenceMode } from '../report/evidence.ts';
+import type { EvidenceMode } from '../report/evidence-mode.ts';
 
 /** Settings of a run, as a config file or one of its profiles gives them. Paths are relative to the file. */
 export interface RunSettings {
-  /** `reference`, `ui`, `ui:URL`, `remote:URL`, `remote` (with `clientCommand`) or `image:NAME[:TAG]` (`--client`). */
+  /** `reference`, `ui`, `ui:URL`, `remote:URL`, `remote` (with `clientCommand`), `image:NAME[:TAG]` or `module:PATH` (`--client`). */
   client?: string;
   /** The shell command that starts a ccdp/1 client per worker, with `{port}` (`--client-command`). */
   clientCommand?: string;

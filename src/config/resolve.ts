@@ -45,7 +45,7 @@ function runOptionsOf(settings: RunSettings, dir: string): Partial<RunOptions> {
   const file = (value: string | undefined) => (value === undefined ? undefined : path.resolve(dir, value));
   const { bundle } = settings;
   const options: Partial<RunOptions> = {
-    client: settings.client,
+    client: moduleFromFile(settings.client, dir),
     clientCommand: settings.clientCommand,
     actionTimeoutMs: settings.actionTimeout,
     userAgent: settings.userAgent,
@@ -69,6 +69,12 @@ function runOptionsOf(settings: RunSettings, dir: string): Partial<RunOptions> {
           : { productFile: file(bundle.product), signingKeyFile: file(bundle.signingKey) },
   };
   return withoutUnset(options);
+}
+
+/** A `module:` driver's path, like the file's other paths, is taken from the file's folder. */
+function moduleFromFile(client: string | undefined, dir: string): string | undefined {
+  if (client === undefined || !client.startsWith('module:')) return client;
+  return `module:${path.resolve(dir, client.slice('module:'.length))}`;
 }
 
 function targetsOf(settings: RunSettings): RunOptions['targets'] | undefined {
