@@ -6,12 +6,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { type Header, pack } from 'tar-stream';
+
 import { MANIFEST, type Manifest } from '../src/bundle/manifest.ts';
 import { KNOWN_SUITE_VERSIONS, suiteDigest } from '../src/bundle/suite.ts';
 import { readTar, TarError, writeTar } from '../src/bundle/tar.ts';
 import { verifyBundle } from '../src/bundle/verify.ts';
 import { DEFAULT_OPTIONS, PROJECT_ROOT } from '../src/runner/options.ts';
 import { type RunOutcome, runConformance } from '../src/runner/run.ts';
+
+type HeaderArgument = Partial<Header> & Pick<Header, 'name'>;
 
 const W47 = { platform: 'windows', clientVersion: '4.7' } as const;
 const CLI = path.join(PROJECT_ROOT, 'bin', 'connector-conformance.js');
@@ -31,20 +35,20 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string; stde
   }
 }
 
-function failures(archive: Buffer, key?: Parameters<typeof verifyBundle>[1]): string[] {
-  return verifyBundle(archive, key)
-    .checks.filter((check) => check.outcome === 'fail')
+async function failures(archive: Buffer, key?: Parameters<typeof verifyBundle>[1]): Promise<string[]> {
+  return (await verifyBundle(archive, key)).checks
+    .filter((check) => check.outcome === 'fail')
     .map((check) => check.text);
 }
 
 /** The archive with one byte of `name`'s contents changed. */
-function tampered(archive: Buffer, name: string): Buffer {
-  const copy = Buffer.from(archive);
-  const entry = readTar(copy).find((e) => e.name === name);
+async function tampered(archive: Buffer, name: string): Promise<Buffer> {
+  const entries = await readTar(archive);
+  const entry = entries.find((e) => e.name === name);
   assert.ok(entry, name);
-  const at = entry.offset + Math.floor(entry.data.length / 2);
-  copy[at] = (copy[at] ?? 0) ^ 0x01;
-  return copy;
+  const at = Math.floor(entry.data.length / 2);
+  entry.data[at] = (entry.data[at] ?? 0) ^ 0x01;
+  return writeTar(entries, 0);
 }
 
 before(async () => {
@@ -77,7 +81,7 @@ describe('run --bundle and verify', () => {
   });
 
   it('holds the signed manifest, the reports, JUnit, messages and the page, each listed with its SHA-256', async () => {
-    const names = readTar(archive).map((entry) => entry.name);
+    const names = (await readTar(archive)).map((entry) => entry.name);
     assert.deepEqual(names.slice(0, 6), [
       'manifest.json',
       'signature',
@@ -89,7 +93,7 @@ describe('run --bundle and verify', () => {
     for (const file of ['cucumber.html', 'junit.xml', 'messages.ndjson']) {
       assert.ok(names.includes(`targets/windows-4.7/${file}`), file);
     }
-    const manifestEntry = readTar(archive).find((entry) => entry.name === MANIFEST);
+    const manifestEntry = (await readTar(archive)).find((entry) => entry.name === MANIFEST);
     const manifest = JSON.parse(manifestEntry?.data.toString('utf8') ?? '') as Manifest;
     assert.deepEqual(manifest.product, {
       vendor: 'Acme',
@@ -111,7 +115,7 @@ describe('run --bundle and verify', () => {
   });
 
   it('an untampered bundle verifies, with the key it carries and with the signer’s key given', async () => {
-    assert.deepEqual(failures(archive), []);
+    assert.deepEqual(await failures(archive), []);
     const { code, stdout } = await cli([
       'verify',
       outcome.bundle?.file ?? '',
@@ -128,7 +132,7 @@ describe('run --bundle and verify', () => {
 
   it('one byte changed in one file fails verify, naming that file and nothing else', async () => {
     const file = path.join(scratch, 'tampered.tar');
-    await writeFile(file, tampered(archive, 'targets/windows-4.7/junit.xml'));
+    await writeFile(file, await tampered(archive, 'targets/windows-4.7/junit.xml'));
     const { code, stdout } = await cli(['verify', file]);
     assert.equal(code, 1, stdout);
     const failed = stdout.split('\n').filter((line) => line.startsWith('✗'));
@@ -138,8 +142,8 @@ describe('run --bundle and verify', () => {
     assert.match(stdout, /result: the bundle does not verify \(exit 1\): 1 check failed/);
   });
 
-  it('a changed manifest fails the signature', () => {
-    const [first, ...rest] = failures(tampered(archive, MANIFEST));
+  it('a changed manifest fails the signature', async () => {
+    const [first, ...rest] = await failures(await tampered(archive, MANIFEST));
     assert.match(first ?? '', /^signature: manifest\.json is not signed by the key the bundle carries/);
     assert.ok(rest.length <= 1, rest.join('; '));
   });
@@ -158,18 +162,29 @@ describe('run --bundle and verify', () => {
     );
   });
 
-  it('files added or removed after signing are named', () => {
-    const entries = readTar(archive);
-    const rebuilt = writeTar(
+  it('files added or removed after signing are named', async () => {
+    const entries = await readTar(archive);
+    const rebuilt = await writeTar(
       [
         ...entries.filter((entry) => entry.name !== 'summary.md'),
         { name: 'extra.txt', data: Buffer.from('x') },
       ],
       0,
     );
-    assert.deepEqual(failures(rebuilt), [
+    assert.deepEqual(await failures(rebuilt), [
       'summary.md: listed in the manifest, missing from the bundle',
       'extra.txt: in the bundle, not in the manifest (added after signing)',
+    ]);
+  });
+
+  it('a file that appears twice is named, and the copy a tar would unpack last is the one checked', async () => {
+    const doubled = await writeTar(
+      [...(await readTar(archive)), { name: 'summary.md', data: Buffer.from('another summary') }],
+      0,
+    );
+    assert.deepEqual(await failures(doubled), [
+      'summary.md: appears twice in the bundle',
+      'summary.md: its contents differ from the SHA-256 in the manifest (changed after signing)',
     ]);
   });
 
@@ -179,6 +194,15 @@ describe('run --bundle and verify', () => {
     const cut = await cli(['verify', junk]);
     assert.equal(cut.code, 2);
     assert.match(cut.stderr, /^connector-conformance verify: .*junk\.tar: not a readable bundle: .*\n$/);
+    const escaping = path.join(scratch, 'escaping.tar');
+    await writeFile(escaping, await rawTar([{ name: '../../etc/cron.d/x', type: 'file' }]));
+    const refused = await cli(['verify', escaping]);
+    assert.equal(refused.code, 2);
+    assert.equal(
+      refused.stderr,
+      `connector-conformance verify: ${escaping}: not a readable bundle: the entry "../../etc/cron.d/x" has an empty, "." or ".." path segment\n`,
+    );
+    assert.equal(refused.stdout, '');
     const badKey = await cli(['verify', outcome.bundle?.file ?? '', '--public-key', keyFile('rsa.pem')]);
     assert.equal(badKey.code, 2);
     assert.equal(
@@ -287,23 +311,92 @@ describe('the suite digest', () => {
   });
 });
 
+/** An archive of `headers`, written by tar-stream as given: what a hostile bundle could hold. */
+async function rawTar(headers: HeaderArgument[]): Promise<Buffer> {
+  const archive = pack();
+  for (const header of headers) {
+    if (header.type === 'file') archive.entry(header, Buffer.from('x'));
+    else archive.entry(header);
+  }
+  archive.finalize();
+  const chunks: Buffer[] = [];
+  for await (const chunk of archive) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
 describe('the tar archive', () => {
-  it('round-trips long paths, and refuses a damaged header', () => {
+  it('round-trips long and non-ASCII paths, skipping directories', async () => {
     const long = `targets/windows-4.7/evidence/${'a'.repeat(90)}/${'b'.repeat(90)}.png`;
     const longer = `${'c/'.repeat(150)}d.png`;
     const entries = [
       { name: 'short.txt', data: Buffer.from('short') },
       { name: long, data: Buffer.alloc(1000, 7) },
       { name: longer, data: Buffer.alloc(0) },
+      { name: 'évidence/capture.png', data: Buffer.from('png') },
     ];
-    const archive = writeTar(entries, 1_700_000_000);
-    assert.deepEqual(
-      readTar(archive).map(({ name, data }) => ({ name, data })),
-      entries,
-    );
-    const damaged = Buffer.from(archive);
+    assert.deepEqual(await readTar(await writeTar(entries, 1_700_000_000)), entries);
+    const withDirectory = await rawTar([
+      { name: 'targets', type: 'directory' },
+      { name: 'targets/a', type: 'file' },
+    ]);
+    assert.deepEqual(await readTar(withDirectory), [{ name: 'targets/a', data: Buffer.from('x') }]);
+  });
+
+  it('refuses a hostile, damaged or foreign archive with one line', async () => {
+    const valid = await writeTar([{ name: 'short.txt', data: Buffer.from('short') }], 0);
+    const big = await writeTar([{ name: 'big', data: Buffer.alloc(1 << 20) }], 0);
+    const damaged = Buffer.from(valid);
     damaged[0] = 0x41;
-    assert.throws(() => readTar(damaged), TarError);
-    assert.throws(() => readTar(Buffer.from('not a tar archive')), /ends without its end-of-archive blocks/);
+    const file = (name: string): HeaderArgument => ({ name, type: 'file' });
+    const cases: [string, Buffer, RegExp][] = [
+      ['not a tar file', Buffer.from('not a tar archive'), /ends without its end-of-archive blocks/],
+      ['an empty file', Buffer.alloc(0), /ends without its end-of-archive blocks/],
+      ['cut short', valid.subarray(0, valid.length - 512), /ends without its end-of-archive blocks/],
+      [
+        'an entry larger than the archive',
+        Buffer.concat([big.subarray(0, 512), Buffer.alloc(1024)]),
+        /^the archive ends inside an entry \(cut short\)$/,
+      ],
+      ['a damaged header', damaged, /^a header fails its checksum/],
+      [
+        'blocks of junk',
+        Buffer.concat([Buffer.alloc(512, 'x'), Buffer.alloc(1024)]),
+        /^a header fails its checksum/,
+      ],
+      [
+        'a parent path',
+        await rawTar([file('../x')]),
+        /^the entry "\.\.\/x" has an empty, "\." or "\.\." path segment$/,
+      ],
+      ['a path out and back', await rawTar([file('a/../../x')]), /"a\/\.\.\/\.\.\/x" has an empty/],
+      ['an empty segment', await rawTar([file('a//b')]), /"a\/\/b" has an empty/],
+      [
+        'an absolute path',
+        await rawTar([file('/etc/passwd')]),
+        /^the entry "\/etc\/passwd" has an absolute or Windows path/,
+      ],
+      ['a drive letter', await rawTar([file('C:/x')]), /"C:\/x" has an absolute or Windows path/],
+      ['a backslash', await rawTar([file('a\\..\\x')]), /has an absolute or Windows path/],
+      ['a newline in a name', await rawTar([file('../a\nb')]), /^the entry "\.\.\/a\\nb" has/],
+      [
+        'a symlink',
+        await rawTar([{ name: 'link', type: 'symlink', linkname: '/etc/passwd' }]),
+        /^the entry "link" is a symlink; a bundle holds only files$/,
+      ],
+      [
+        'a hard link',
+        await rawTar([{ name: 'hard', type: 'link', linkname: 'x' }]),
+        /"hard" is a link; a bundle/,
+      ],
+      ['a fifo', await rawTar([{ name: 'pipe', type: 'fifo' }]), /"pipe" is a fifo; a bundle/],
+    ];
+    for (const [what, archive, expected] of cases) {
+      await assert.rejects(readTar(archive), (error: unknown) => {
+        assert.ok(error instanceof TarError, what);
+        assert.match(error.message, expected, what);
+        assert.ok(!error.message.includes('\n'), what);
+        return true;
+      });
+    }
   });
 });

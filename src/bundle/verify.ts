@@ -32,8 +32,8 @@ const fail = (text: string): Check => ({ outcome: 'fail', text });
 const info = (text: string): Check => ({ outcome: 'info', text });
 
 /** Throws TarError when `archive` is not a readable archive; anything else is a check that fails. */
-export function verifyBundle(archive: Buffer, givenKey?: KeyObject): Verification {
-  const entries = readTar(archive);
+export async function verifyBundle(archive: Buffer, givenKey?: KeyObject): Promise<Verification> {
+  const entries = await readTar(archive);
   const files = new Map<string, Buffer>();
   const checks: Check[] = [];
   for (const entry of entries) {

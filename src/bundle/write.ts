@@ -111,7 +111,7 @@ export async function writeBundle(input: WriteBundleInput): Promise<BundleOutcom
   const publicKey = createPublicKey(prepared.privateKey);
   const publicKeyPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
   const signature = sign(null, manifestBytes, prepared.privateKey).toString('base64');
-  const archive = writeTar(
+  const archive = await writeTar(
     [
       { name: MANIFEST, data: manifestBytes },
       { name: SIGNATURE, data: Buffer.from(`${signature}\n`) },
