@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,7 +8,8 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { type Header, pack } from 'tar-stream';
 
-import { MANIFEST, type Manifest } from '../src/bundle/manifest.ts';
+import { type Envelope, pae } from '../src/bundle/dsse.ts';
+import { ENVELOPE, type Manifest, PUBLIC_KEY } from '../src/bundle/manifest.ts';
 import { KNOWN_SUITE_VERSIONS, suiteDigest } from '../src/bundle/suite.ts';
 import { readTar, TarError, writeTar } from '../src/bundle/tar.ts';
 import { verifyBundle } from '../src/bundle/verify.ts';
@@ -51,6 +52,23 @@ async function tampered(archive: Buffer, name: string): Promise<Buffer> {
   return writeTar(entries, 0);
 }
 
+/** The bundle with its envelope replaced by what `edit` makes of it. */
+async function withEnvelope(archive: Buffer, edit: (envelope: Envelope) => unknown): Promise<Buffer> {
+  const entries = await readTar(archive);
+  return writeTar(
+    entries.map(({ name, data }) => ({
+      name,
+      data: name === ENVELOPE ? Buffer.from(JSON.stringify(edit(JSON.parse(data.toString('utf8'))))) : data,
+    })),
+    0,
+  );
+}
+
+/** The statement an envelope carries, read without the harness's code. */
+function statementOf(envelope: Envelope): Manifest {
+  return JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8')) as Manifest;
+}
+
 before(async () => {
   scratch = await mkdtemp(path.join(tmpdir(), 'bundle-'));
   for (const [name, type] of [
@@ -80,11 +98,11 @@ describe('run --bundle and verify', () => {
     archive = await readFile(outcome.bundle.file);
   });
 
-  it('holds the signed manifest, the reports, JUnit, messages and the page, each listed with its SHA-256', async () => {
-    const names = (await readTar(archive)).map((entry) => entry.name);
-    assert.deepEqual(names.slice(0, 6), [
-      'manifest.json',
-      'signature',
+  it('holds the signed manifest, the reports, JUnit, messages and the page, each a subject with its SHA-256', async () => {
+    const entries = await readTar(archive);
+    const names = entries.map((entry) => entry.name);
+    assert.deepEqual(names.slice(0, 5), [
+      'attestation.intoto.jsonl',
       'public-key.pem',
       'conformance.json',
       'index.html',
@@ -93,25 +111,52 @@ describe('run --bundle and verify', () => {
     for (const file of ['cucumber.html', 'junit.xml', 'messages.ndjson']) {
       assert.ok(names.includes(`targets/windows-4.7/${file}`), file);
     }
-    const manifestEntry = (await readTar(archive)).find((entry) => entry.name === MANIFEST);
-    const manifest = JSON.parse(manifestEntry?.data.toString('utf8') ?? '') as Manifest;
-    assert.deepEqual(manifest.product, {
+    const envelopeText = entries.find((entry) => entry.name === ENVELOPE)?.data.toString('utf8') ?? '';
+    assert.match(envelopeText, /^[^\n]+\n$/, 'one envelope on one line (JSON Lines)');
+    const envelope = JSON.parse(envelopeText) as Envelope;
+    assert.equal(envelope.payloadType, 'application/vnd.in-toto+json');
+    const statement = statementOf(envelope);
+    assert.equal(statement._type, 'https://in-toto.io/Statement/v1');
+    assert.equal(statement.predicateType, 'https://connector-conformance.local/certification/v1');
+    const { predicate } = statement;
+    assert.deepEqual(predicate.product, {
       vendor: 'Acme',
       product: 'Client Connector',
       version: '4.7.0.61',
       build: '4.7.0.61-win-x64',
       platforms: ['windows'],
     });
-    assert.equal(manifest.suite.version, outcome.report.suite.version);
-    assert.equal(manifest.suite.sha256, KNOWN_SUITE_VERSIONS[outcome.report.suite.version]);
-    assert.equal(manifest.environment.node, process.version);
-    assert.equal(manifest.environment.browser, null);
-    assert.equal(manifest.run.exitCode, 1);
+    assert.equal(predicate.suite.version, outcome.report.suite.version);
+    assert.equal(predicate.suite.sha256, KNOWN_SUITE_VERSIONS[outcome.report.suite.version]);
+    assert.equal(predicate.environment.node, process.version);
+    assert.equal(predicate.environment.browser, null);
+    assert.equal(predicate.run.exitCode, 1);
     assert.deepEqual(
-      manifest.files.map((file) => file.path),
-      names.slice(3),
+      statement.subject.map((subject) => subject.name),
+      names.slice(2),
     );
     assert.equal(outcome.bundle?.generatedKey, false);
+  });
+
+  it('the envelope verifies by the DSSE protocol with node:crypto alone, as a certifier’s own tool would', async () => {
+    const files = new Map((await readTar(archive)).map((entry) => [entry.name, entry.data]));
+    const envelope = JSON.parse(files.get(ENVELOPE)?.toString('utf8') ?? '') as Envelope;
+    const payload = Buffer.from(envelope.payload, 'base64');
+    const type = envelope.payloadType;
+    const message = Buffer.concat([
+      Buffer.from(`DSSEv1 ${Buffer.byteLength(type)} ${type} ${payload.length} `),
+      payload,
+    ]);
+    const key = createPublicKey(await readFile(keyFile('signer.pem')));
+    const [signature, ...more] = envelope.signatures;
+    assert.equal(more.length, 0);
+    assert.ok(verify(null, message, key, Buffer.from(signature?.sig ?? '', 'base64')));
+    assert.equal(files.get(PUBLIC_KEY)?.toString(), key.export({ type: 'spki', format: 'pem' }).toString());
+    for (const { name, digest } of statementOf(envelope).subject) {
+      const data = files.get(name);
+      assert.ok(data, name);
+      assert.equal(createHash('sha256').update(data).digest('hex'), digest.sha256, name);
+    }
   });
 
   it('an untampered bundle verifies, with the key it carries and with the signer’s key given', async () => {
@@ -142,10 +187,54 @@ describe('run --bundle and verify', () => {
     assert.match(stdout, /result: the bundle does not verify \(exit 1\): 1 check failed/);
   });
 
-  it('a changed manifest fails the signature', async () => {
-    const [first, ...rest] = await failures(await tampered(archive, MANIFEST));
-    assert.match(first ?? '', /^signature: manifest\.json is not signed by the key the bundle carries/);
-    assert.ok(rest.length <= 1, rest.join('; '));
+  it('a changed manifest, or its payload type, fails the signature and nothing else', async () => {
+    const carried =
+      /^signature: the manifest in attestation\.intoto\.jsonl is not signed by the key the bundle carries \(SHA256:[^)]+\)$/;
+    const edited = await withEnvelope(archive, (envelope) => {
+      const statement = statementOf(envelope);
+      statement.predicate.run.exitCode = 0;
+      return { ...envelope, payload: Buffer.from(JSON.stringify(statement)).toString('base64') };
+    });
+    const [first, ...rest] = await failures(edited);
+    assert.match(first ?? '', carried);
+    assert.deepEqual(rest, []);
+    const retyped = await failures(
+      await withEnvelope(archive, (envelope) => ({ ...envelope, payloadType: 'application/json' })),
+    );
+    assert.equal(retyped.length, 2, retyped.join('; '));
+    assert.match(retyped[0] ?? '', carried);
+    assert.equal(
+      retyped[1],
+      'attestation.intoto.jsonl: the payload type is "application/json", not application/vnd.in-toto+json',
+    );
+  });
+
+  it('an envelope that is no DSSE envelope, or carries no statement, is named', async () => {
+    const cases: [(envelope: Envelope) => unknown, string][] = [
+      [
+        (envelope) => ({ ...envelope, signatures: [] }),
+        'attestation.intoto.jsonl: /signatures must NOT have fewer than 1 items',
+      ],
+      [
+        ({ payload: _, ...rest }) => rest,
+        "attestation.intoto.jsonl: (envelope) must have required property 'payload'",
+      ],
+      [
+        (envelope) => ({ ...envelope, payload: Buffer.from('{"_type":"x"}').toString('base64') }),
+        "attestation.intoto.jsonl: (statement) must have required property 'subject'",
+      ],
+      [
+        (envelope) => ({ ...envelope, payload: Buffer.from('[1,').toString('base64') }),
+        'attestation.intoto.jsonl: the payload is not JSON',
+      ],
+    ];
+    for (const [edit, expected] of cases) {
+      const failed = await failures(await withEnvelope(archive, edit));
+      assert.ok(
+        failed.some((line) => line.startsWith(expected)),
+        `${expected} in ${failed.join('; ')}`,
+      );
+    }
   });
 
   it('a bundle signed with another key fails when the expected key is given', async () => {
@@ -158,7 +247,7 @@ describe('run --bundle and verify', () => {
     assert.equal(code, 1);
     assert.match(
       stdout,
-      /✗ signature: manifest\.json is not signed by the key given with --public-key \(SHA256:[^)]+\); the bundle carries another key \(SHA256:/,
+      /✗ signature: the manifest in attestation\.intoto\.jsonl is not signed by the key given with --public-key \(SHA256:[^)]+\); the bundle carries another key \(SHA256:/,
     );
   });
 
@@ -398,5 +487,15 @@ describe('the tar archive', () => {
         return true;
       });
     }
+  });
+});
+
+describe('DSSE', () => {
+  it('PAE is the protocol’s pre-authentication encoding (its own example)', () => {
+    assert.equal(
+      pae('http://example.com/HelloWorld', Buffer.from('hello world')).toString(),
+      'DSSEv1 29 http://example.com/HelloWorld 11 hello world',
+    );
+    assert.equal(pae('t', Buffer.from('é')).toString(), 'DSSEv1 1 t 2 é', 'lengths in bytes');
   });
 });
