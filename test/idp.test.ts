@@ -636,6 +636,69 @@ describe('HttpUserAgent', () => {
     }
   });
 
+  test('submits the sign-in form as a browser would, with its cookies, and delivers the redirect to the client', async () => {
+    const client = await listen();
+    const posted: { body: string; cookie: string | undefined }[] = [];
+    const idp = await listen((request, response) => {
+      if (request.method === 'POST') {
+        let body = '';
+        request.on('data', (chunk: Buffer) => {
+          body += chunk.toString();
+        });
+        request.on('end', () => {
+          posted.push({ body, cookie: request.headers.cookie });
+          response.writeHead(302, {
+            location: `${client.redirectUri}?code=c1`,
+            'set-cookie': '_session=s1; Path=/; HttpOnly',
+          });
+          response.end();
+        });
+        return;
+      }
+      response.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'set-cookie': ['_interaction=i1; Path=/login; HttpOnly', 'other=o; Path=/elsewhere'],
+      });
+      response.end(
+        '<!DOCTYPE html><title>Sign In</title><h1 data-organisation>Globex</h1>' +
+          '<form method="post" action="/login/submit"><input type="hidden" name="state" value="a&amp;b">' +
+          '<label>Username <input name="username"></label>' +
+          '<label for="pw">Password</label><input id="pw" name="password" type="password">' +
+          '<input type="checkbox" name="remember" checked><input type="checkbox" name="unticked">' +
+          '<button name="op" value="other">Other</button><button name="op" value="signin">Sign In</button>' +
+          '</form><a href="/cancel">Cancel</a>',
+      );
+    });
+    const agent = new HttpUserAgent();
+    try {
+      const page = await agent.open(`${idp.origin}/login/start`);
+      assert.deepEqual(page.fields, ['Username', 'Password']);
+      assert.deepEqual(page.controls, ['Other', 'Sign In', 'Cancel']);
+      const result = await agent.signIn(hank);
+      assert.deepEqual(result, { kind: 'redirected', url: `${client.redirectUri}?code=c1`, status: 200 });
+      assert.deepEqual(posted, [
+        {
+          body: new URLSearchParams({
+            state: 'a&b',
+            username: hank.username,
+            password: hank.password,
+            remember: 'on',
+            op: 'signin',
+          }).toString(),
+          cookie: '_interaction=i1',
+        },
+      ]);
+      assert.deepEqual(
+        client.received.map((url) => url.search),
+        ['?code=c1'],
+      );
+    } finally {
+      await agent.close();
+      await idp.close();
+      await client.close();
+    }
+  });
+
   test('times out a request that never answers', async () => {
     const silent = await listen(() => {});
     const agent = new HttpUserAgent({ timeoutMs: 50 });

@@ -1,8 +1,17 @@
 /**
- * A browser stand-in with no browser: node's fetch with manual redirects, a small cookie jar, and a tiny
- * HTML reader that sees a page the way a person does (title, heading, labelled fields, buttons, links,
- * alerts). It only ever contacts loopback addresses.
+ * A browser stand-in with no browser: node's fetch with manual redirects, RFC 6265 cookies
+ * (origin-cookies.ts), and an HTML reader that sees a page the way a person does (html-page.ts: title,
+ * heading, labelled fields, buttons, links, alerts). It only ever contacts loopback addresses.
  */
+import {
+  fieldLabels,
+  type HtmlPage,
+  isSubmitButton,
+  normaliseLabel,
+  readPage,
+  signInForm,
+} from './html-page.ts';
+import { OriginCookies } from './origin-cookies.ts';
 import {
   refusalInRedirect,
   refusalPage,
@@ -41,8 +50,8 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 export class HttpUserAgent implements UserAgent {
   readonly #timeoutMs: number;
-  readonly #jar = new CookieJar();
-  #current: { url: URL; document: ParsedDocument } | undefined;
+  readonly #cookies = new OriginCookies();
+  #current: { url: URL; document: HtmlPage } | undefined;
 
   constructor(options: HttpUserAgentOptions = {}) {
     this.#timeoutMs = options.timeoutMs ?? 10_000;
@@ -58,7 +67,7 @@ export class HttpUserAgent implements UserAgent {
         new RedirectedToClientError(url, landing.url.href, landing.status)
       );
     }
-    const document = parseDocument(landing.html);
+    const document = readPage(landing.html);
     if (landing.status < 200 || landing.status > 299) {
       const detail = document.alert ?? document.title;
       const refused = refusalPage(url, landing.url, landing.status, detail);
@@ -131,10 +140,10 @@ export class HttpUserAgent implements UserAgent {
 
   async close(): Promise<void> {
     this.#current = undefined;
-    this.#jar.clear();
+    this.#cookies.clear();
   }
 
-  #requirePage(action: string): { url: URL; document: ParsedDocument } {
+  #requirePage(action: string): { url: URL; document: HtmlPage } {
     if (!this.#current) throw new Error(`${action}: no identity-provider page is open; call open(url) first`);
     return this.#current;
   }
@@ -145,7 +154,7 @@ export class HttpUserAgent implements UserAgent {
       this.#current = undefined;
       return { kind: 'redirected', url: landing.url.href, status: landing.status };
     }
-    const document = parseDocument(landing.html);
+    const document = readPage(landing.html);
     this.#current = { url: landing.url, document };
     return { kind: 'page', page: toSignInPage(landing.url, document) };
   }
@@ -159,7 +168,7 @@ export class HttpUserAgent implements UserAgent {
     for (let hop = 0; ; hop++) {
       assertLoopback(request.url, hop === 0 ? where : `${where}: redirect`);
       const response = await this.#send(request);
-      this.#jar.store(request.url, response.headers.getSetCookie());
+      await this.#cookies.store(request.url, response.headers.getSetCookie());
 
       if (hop > 0 && request.url.origin !== idpOrigin) {
         await discard(response);
@@ -200,7 +209,7 @@ export class HttpUserAgent implements UserAgent {
       accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8',
       'user-agent': 'connector-conformance-http-user-agent',
     };
-    const cookie = this.#jar.header(request.url);
+    const cookie = await this.#cookies.header(request.url);
     if (cookie) headers.cookie = cookie;
     if (request.contentType) headers['content-type'] = request.contentType;
     try {
@@ -269,7 +278,7 @@ async function discard(response: Response): Promise<void> {
   await response.body?.cancel().catch(() => undefined);
 }
 
-function toSignInPage(url: URL, document: ParsedDocument): SignInPage {
+function toSignInPage(url: URL, document: HtmlPage): SignInPage {
   const page: SignInPage = {
     url: url.href,
     origin: url.origin,
@@ -280,441 +289,4 @@ function toSignInPage(url: URL, document: ParsedDocument): SignInPage {
   };
   if (document.alert) page.error = document.alert;
   return page;
-}
-
-// --- Cookies ---------------------------------------------------------------------------------------
-
-interface Cookie {
-  name: string;
-  value: string;
-  path: string;
-}
-
-/** Cookies per origin, matched by path prefix; Max-Age=0 or an Expires in the past deletes. */
-class CookieJar {
-  readonly #byOrigin = new Map<string, Map<string, Cookie>>();
-
-  store(url: URL, setCookies: string[]): void {
-    for (const line of setCookies) {
-      const [pair = '', ...attributes] = line.split(';');
-      const equals = pair.indexOf('=');
-      if (equals <= 0) continue;
-      const cookie: Cookie = {
-        name: pair.slice(0, equals).trim(),
-        value: pair.slice(equals + 1).trim(),
-        path: defaultPath(url),
-      };
-      let expired = false;
-      let maxAgeSeen = false;
-      for (const attribute of attributes) {
-        const at = attribute.indexOf('=');
-        const key = (at === -1 ? attribute : attribute.slice(0, at)).trim().toLowerCase();
-        const value = at === -1 ? '' : attribute.slice(at + 1).trim();
-        if (key === 'path' && value.startsWith('/')) cookie.path = value;
-        else if (key === 'max-age' && /^-?\d+$/.test(value)) {
-          maxAgeSeen = true;
-          expired = Number(value) <= 0;
-        } else if (key === 'expires' && !maxAgeSeen) {
-          const time = Date.parse(value);
-          expired = !Number.isNaN(time) && time <= Date.now();
-        }
-      }
-      let cookies = this.#byOrigin.get(url.origin);
-      if (!cookies) {
-        cookies = new Map();
-        this.#byOrigin.set(url.origin, cookies);
-      }
-      const key = `${cookie.name}\u0000${cookie.path}`;
-      if (expired) cookies.delete(key);
-      else cookies.set(key, cookie);
-    }
-  }
-
-  header(url: URL): string | undefined {
-    const cookies = this.#byOrigin.get(url.origin);
-    if (!cookies) return undefined;
-    const matching = [...cookies.values()]
-      .filter((cookie) => pathMatches(url.pathname, cookie.path))
-      .sort((a, b) => b.path.length - a.path.length);
-    return matching.length
-      ? matching.map((cookie) => `${cookie.name}=${cookie.value}`).join('; ')
-      : undefined;
-  }
-
-  clear(): void {
-    this.#byOrigin.clear();
-  }
-}
-
-function defaultPath(url: URL): string {
-  const last = url.pathname.lastIndexOf('/');
-  return last <= 0 ? '/' : url.pathname.slice(0, last);
-}
-
-function pathMatches(requestPath: string, cookiePath: string): boolean {
-  if (requestPath === cookiePath) return true;
-  if (!requestPath.startsWith(cookiePath)) return false;
-  return cookiePath.endsWith('/') || requestPath[cookiePath.length] === '/';
-}
-
-// --- HTML ------------------------------------------------------------------------------------------
-
-interface FormControl {
-  tag: 'input' | 'textarea' | 'button';
-  type: string;
-  name: string | undefined;
-  id: string | undefined;
-  value: string;
-  checked: boolean;
-  disabled: boolean;
-  /** A button's text, or a submit input's value. */
-  text: string;
-}
-
-interface ParsedForm {
-  action: string | undefined;
-  method: 'get' | 'post';
-  controls: FormControl[];
-}
-
-interface ParsedLabel {
-  text: string;
-  forId: string | undefined;
-  nested: FormControl | undefined;
-}
-
-interface ParsedDocument {
-  title: string;
-  organisation: string;
-  forms: ParsedForm[];
-  /** Controls of every form, and those outside forms, by id. */
-  byId: Map<string, FormControl>;
-  labels: ParsedLabel[];
-  links: { text: string; href: string }[];
-  /** Button and link texts in document order. */
-  controls: string[];
-  alert: string | undefined;
-}
-
-type Token =
-  | { kind: 'start'; name: string; attributes: Map<string, string>; selfClosing: boolean }
-  | { kind: 'end'; name: string }
-  | { kind: 'text'; text: string };
-
-const VOID_ELEMENTS = new Set([
-  'area',
-  'base',
-  'br',
-  'col',
-  'embed',
-  'hr',
-  'img',
-  'input',
-  'link',
-  'meta',
-  'source',
-  'track',
-  'wbr',
-]);
-const RAW_TEXT_ELEMENTS = new Set(['script', 'style', 'title', 'textarea']);
-const START_TAG = /<([A-Za-z][^\s/>]*)/y;
-const ATTRIBUTE = /[\s/]*([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?/y;
-const TAG_CLOSE = /\s*(\/?)>/y;
-const END_TAG = /<\/([A-Za-z][^\s/>]*)[^>]*>/y;
-
-function tokenize(html: string): Token[] {
-  const tokens: Token[] = [];
-  let index = 0;
-  const text = (value: string) => {
-    if (value) tokens.push({ kind: 'text', text: decodeEntities(value) });
-  };
-  while (index < html.length) {
-    const open = html.indexOf('<', index);
-    if (open === -1) {
-      text(html.slice(index));
-      break;
-    }
-    text(html.slice(index, open));
-    index = open;
-    if (html.startsWith('<!--', index)) {
-      const end = html.indexOf('-->', index + 4);
-      index = end === -1 ? html.length : end + 3;
-      continue;
-    }
-    if (html[index + 1] === '!' || html[index + 1] === '?') {
-      const end = html.indexOf('>', index);
-      index = end === -1 ? html.length : end + 1;
-      continue;
-    }
-    END_TAG.lastIndex = index;
-    const end = END_TAG.exec(html);
-    if (end) {
-      tokens.push({ kind: 'end', name: end[1]!.toLowerCase() });
-      index = END_TAG.lastIndex;
-      continue;
-    }
-    START_TAG.lastIndex = index;
-    const start = START_TAG.exec(html);
-    if (!start) {
-      text('<');
-      index += 1;
-      continue;
-    }
-    const name = start[1]!.toLowerCase();
-    const attributes = new Map<string, string>();
-    index = START_TAG.lastIndex;
-    let selfClosing = false;
-    for (;;) {
-      TAG_CLOSE.lastIndex = index;
-      const close = TAG_CLOSE.exec(html);
-      if (close) {
-        selfClosing = close[1] === '/';
-        index = TAG_CLOSE.lastIndex;
-        break;
-      }
-      ATTRIBUTE.lastIndex = index;
-      const attribute = ATTRIBUTE.exec(html);
-      if (!attribute) {
-        index = html.length;
-        break;
-      }
-      const key = attribute[1]!.toLowerCase();
-      if (!attributes.has(key)) {
-        attributes.set(key, decodeEntities(attribute[2] ?? attribute[3] ?? attribute[4] ?? ''));
-      }
-      index = ATTRIBUTE.lastIndex;
-    }
-    tokens.push({ kind: 'start', name, attributes, selfClosing });
-    if (RAW_TEXT_ELEMENTS.has(name) && !selfClosing) {
-      const closing = new RegExp(`</${name}\\s*>`, 'ig');
-      closing.lastIndex = index;
-      const found = closing.exec(html);
-      const contentEnd = found ? found.index : html.length;
-      if (name === 'title' || name === 'textarea') text(html.slice(index, contentEnd));
-      tokens.push({ kind: 'end', name });
-      index = found ? closing.lastIndex : html.length;
-    }
-  }
-  return tokens;
-}
-
-const NAMED_ENTITIES: Record<string, string> = {
-  amp: '&',
-  lt: '<',
-  gt: '>',
-  quot: '"',
-  apos: "'",
-  nbsp: '\u00a0',
-};
-
-function decodeEntities(value: string): string {
-  return value.replace(/&(#[xX][0-9a-fA-F]+|#\d+|[A-Za-z]+);/g, (entity, body: string) => {
-    if (body.startsWith('#')) {
-      const code =
-        body[1] === 'x' || body[1] === 'X' ? Number.parseInt(body.slice(2), 16) : Number(body.slice(1));
-      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : entity;
-    }
-    return NAMED_ENTITIES[body.toLowerCase()] ?? entity;
-  });
-}
-
-function collapse(value: string): string {
-  return value.replace(/\s+/g, ' ').trim();
-}
-
-/** "Username", "username:" and "Username *" all name the same field. */
-function normaliseLabel(value: string): string {
-  return collapse(value)
-    .replace(/[\s:*]+$/, '')
-    .toLowerCase();
-}
-
-interface Capture {
-  depth: number;
-  parts: string[];
-  done(text: string): void;
-}
-
-function parseDocument(html: string): ParsedDocument {
-  const document: ParsedDocument = {
-    title: '',
-    organisation: '',
-    forms: [],
-    byId: new Map(),
-    labels: [],
-    links: [],
-    controls: [],
-    alert: undefined,
-  };
-  let titleSeen = false;
-  let organisationFromAttribute = false;
-  let headingSeen = false;
-  const stack: string[] = [];
-  let captures: Capture[] = [];
-  let form: ParsedForm | undefined;
-  let label: ParsedLabel | undefined;
-
-  const capture = (done: (text: string) => void) => captures.push({ depth: stack.length, parts: [], done });
-  const popTo = (length: number) => {
-    stack.length = length;
-    const closing = captures.filter((open) => open.depth > length);
-    captures = captures.filter((open) => open.depth <= length);
-    for (const open of closing.reverse()) open.done(collapse(open.parts.join('')));
-  };
-  const addControl = (control: FormControl) => {
-    form?.controls.push(control);
-    if (control.id && !document.byId.has(control.id)) document.byId.set(control.id, control);
-    if (label && !label.nested) label.nested = control;
-  };
-
-  for (const token of tokenize(html)) {
-    if (token.kind === 'text') {
-      for (const open of captures) open.parts.push(token.text);
-      continue;
-    }
-    if (token.kind === 'end') {
-      const at = stack.lastIndexOf(token.name);
-      if (at !== -1) popTo(at);
-      continue;
-    }
-
-    const { name, attributes } = token;
-    const attribute = (key: string) => attributes.get(key);
-    if (name === 'input') {
-      const type = (attribute('type') ?? 'text').toLowerCase();
-      const value = attribute('value') ?? '';
-      const isSubmit = type === 'submit' || type === 'image';
-      const control: FormControl = {
-        tag: 'input',
-        type,
-        name: attribute('name'),
-        id: attribute('id'),
-        value,
-        checked: attributes.has('checked'),
-        disabled: attributes.has('disabled'),
-        text: isSubmit ? value || 'Submit' : '',
-      };
-      addControl(control);
-      if (isSubmit) document.controls.push(control.text);
-    }
-    if (VOID_ELEMENTS.has(name) || token.selfClosing) continue;
-
-    stack.push(name);
-    if (name === 'title' && !titleSeen) {
-      titleSeen = true;
-      capture((text) => {
-        document.title = text;
-      });
-    }
-    if (attributes.has('data-organisation') && !organisationFromAttribute) {
-      organisationFromAttribute = true;
-      capture((text) => {
-        document.organisation = text;
-      });
-    } else if (name === 'h1' && !headingSeen && !organisationFromAttribute) {
-      headingSeen = true;
-      capture((text) => {
-        if (!organisationFromAttribute) document.organisation = text;
-      });
-    }
-    if (attribute('role') === 'alert') {
-      capture((text) => {
-        if (text && document.alert === undefined) document.alert = text;
-      });
-    }
-    if (name === 'form') {
-      const opened: ParsedForm = {
-        action: attribute('action'),
-        method: attribute('method')?.toLowerCase() === 'post' ? 'post' : 'get',
-        controls: [],
-      };
-      form = opened;
-      document.forms.push(opened);
-      capture(() => {
-        if (form === opened) form = undefined;
-      });
-    } else if (name === 'label') {
-      const opened: ParsedLabel = { text: '', forId: attribute('for'), nested: undefined };
-      label = opened;
-      capture((text) => {
-        opened.text = text;
-        document.labels.push(opened);
-        if (label === opened) label = undefined;
-      });
-    } else if (name === 'a' && attributes.has('href')) {
-      const href = attribute('href') ?? '';
-      capture((text) => {
-        document.links.push({ text, href });
-        document.controls.push(text);
-      });
-    } else if (name === 'button' || name === 'textarea') {
-      const control: FormControl = {
-        tag: name,
-        type: name === 'button' ? (attribute('type') ?? 'submit').toLowerCase() : 'textarea',
-        name: attribute('name'),
-        id: attribute('id'),
-        value: attribute('value') ?? '',
-        checked: false,
-        disabled: attributes.has('disabled'),
-        text: '',
-      };
-      addControl(control);
-      capture((text) => {
-        if (control.tag === 'textarea') control.value = text;
-        else {
-          control.text = text;
-          if (isSubmitButton(control)) document.controls.push(text);
-        }
-      });
-    }
-  }
-  popTo(0);
-  return document;
-}
-
-function isSubmitButton(control: FormControl): boolean {
-  return (
-    (control.tag === 'button' || control.tag === 'input') &&
-    (control.type === 'submit' || control.type === 'image')
-  );
-}
-
-const NOT_FIELDS = new Set(['hidden', 'checkbox', 'radio', 'submit', 'image', 'button', 'reset']);
-
-function labelTarget(document: ParsedDocument, label: ParsedLabel): FormControl | undefined {
-  return label.nested ?? (label.forId === undefined ? undefined : document.byId.get(label.forId));
-}
-
-/** Labels of the inputs a person types into (not check boxes, radio buttons or buttons). */
-function fieldLabels(document: ParsedDocument): string[] {
-  return document.labels
-    .filter((label) => {
-      const target = labelTarget(document, label);
-      return target !== undefined && target.tag !== 'button' && !NOT_FIELDS.has(target.type);
-    })
-    .map((label) => label.text);
-}
-
-function signInForm(
-  document: ParsedDocument,
-): { form: ParsedForm; username: FormControl; password: FormControl } | undefined {
-  for (const form of document.forms) {
-    const username = labelledControl(document, form, 'username');
-    const password = labelledControl(document, form, 'password');
-    if (username && password) return { form, username, password };
-  }
-  return undefined;
-}
-
-function labelledControl(
-  document: ParsedDocument,
-  form: ParsedForm,
-  wanted: string,
-): FormControl | undefined {
-  for (const label of document.labels) {
-    if (normaliseLabel(label.text) !== wanted) continue;
-    const target = labelTarget(document, label);
-    if (target && form.controls.includes(target) && !NOT_FIELDS.has(target.type)) return target;
-  }
-  return undefined;
 }

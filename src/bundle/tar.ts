@@ -1,7 +1,11 @@
 /**
- * A minimal POSIX ustar archive: regular files only, paths too long for the header carried in a pax
- * extended header. Enough for the certification bundle, which any `tar` can unpack.
+ * The certification bundle's archive: a POSIX tar of regular files (tar-stream writes pax headers for
+ * paths too long for ustar), which any `tar` can unpack. Reading is strict, because bundles come from
+ * vendors: only regular files (directories are skipped), relative paths with no "..", and the
+ * end-of-archive blocks at the end.
  */
+import { extract, type Header, pack } from 'tar-stream';
+
 const BLOCK = 512;
 
 export class TarError extends Error {
@@ -14,120 +18,82 @@ export interface TarEntry {
   data: Buffer;
 }
 
-export interface ReadEntry extends TarEntry {
-  /** Where the file's bytes start in the archive. */
-  offset: number;
-}
-
-function header(name: string, size: number, type: '0' | 'x', mtime: number): Buffer {
-  const block = Buffer.alloc(BLOCK);
-  const put = (text: string, at: number, length: number) => {
-    block.write(text, at, length, 'utf8');
-  };
-  const { prefix, base } = splitName(name) ?? { prefix: '', base: type === 'x' ? 'PaxHeader' : name };
-  put(base, 0, 100);
-  put('0000644\0', 100, 8);
-  put('0000000\0', 108, 8);
-  put('0000000\0', 116, 8);
-  put(`${size.toString(8).padStart(11, '0')}\0`, 124, 12);
-  put(`${Math.floor(mtime).toString(8).padStart(11, '0')}\0`, 136, 12);
-  put('        ', 148, 8);
-  put(type, 156, 1);
-  put('ustar\0', 257, 6);
-  put('00', 263, 2);
-  put(prefix, 345, 155);
-  put(`${checksum(block).toString(8).padStart(6, '0')}\0 `, 148, 8);
-  return block;
-}
-
-/** A name as ustar holds it (prefix "/" base), or undefined when it does not fit. */
-function splitName(name: string): { prefix: string; base: string } | undefined {
-  if (Buffer.byteLength(name) <= 100) return { prefix: '', base: name };
-  for (let slash = name.indexOf('/'); slash > 0; slash = name.indexOf('/', slash + 1)) {
-    const prefix = name.slice(0, slash);
-    const base = name.slice(slash + 1);
-    if (Buffer.byteLength(prefix) <= 155 && Buffer.byteLength(base) <= 100 && base !== '')
-      return { prefix, base };
-  }
-  return undefined;
-}
-
-function checksum(block: Buffer): number {
-  let sum = 0;
-  for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : (block[i] ?? 0);
-  return sum;
-}
-
-function padded(data: Buffer): Buffer[] {
-  const rest = data.length % BLOCK;
-  return rest === 0 ? [data] : [data, Buffer.alloc(BLOCK - rest)];
-}
-
-/** "LEN path=NAME\n", LEN counting the whole record. */
-function paxPath(name: string): Buffer {
-  const body = ` path=${name}\n`;
-  let length = Buffer.byteLength(body) + 1;
-  while (String(length).length + Buffer.byteLength(body) !== length) length += 1;
-  return Buffer.from(`${length}${body}`);
-}
-
 /** The archive of `entries`, in their order; `mtime` in seconds for every entry. */
-export function writeTar(entries: readonly TarEntry[], mtime: number): Buffer {
-  const parts: Buffer[] = [];
-  for (const entry of entries) {
-    if (splitName(entry.name) === undefined) {
-      const pax = paxPath(entry.name);
-      parts.push(header('PaxHeader', pax.length, 'x', mtime), ...padded(pax));
-    }
-    parts.push(header(entry.name, entry.data.length, '0', mtime), ...padded(entry.data));
+export async function writeTar(entries: readonly TarEntry[], mtime: number): Promise<Buffer> {
+  const archive = pack();
+  for (const { name, data } of entries) {
+    archive.entry({ name, type: 'file', mode: 0o644, mtime: new Date(mtime * 1000) }, data);
   }
-  parts.push(Buffer.alloc(BLOCK * 2));
-  return Buffer.concat(parts);
+  archive.finalize();
+  const chunks: Buffer[] = [];
+  for await (const chunk of archive) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
 }
 
-function field(block: Buffer, at: number, length: number): string {
-  const raw = block.subarray(at, at + length);
-  const end = raw.indexOf(0);
-  return raw.subarray(0, end < 0 ? length : end).toString('utf8');
-}
+/** tar-stream's errors, said for someone holding a bundle. */
+const READ_ERRORS: Record<string, string> = {
+  'Unexpected end of data': 'the archive ends inside an entry (cut short)',
+  'Invalid tar header. Maybe the tar is corrupted or it needs to be gunzipped?':
+    'a header fails its checksum (damaged, or not a tar archive)',
+  'Invalid tar header: unknown format.': 'a header is neither ustar nor GNU tar',
+  'Invalid header': 'an entry’s size is not a number',
+  'Header exceeds max size': 'a pax header is over 4 MiB',
+};
 
-function octal(block: Buffer, at: number, length: number, what: string, offset: number): number {
-  const text = field(block, at, length).trim();
-  if (!/^[0-7]+$/.test(text))
-    throw new TarError(`the ${what} of the entry at byte ${offset} is not a number`);
-  return Number.parseInt(text, 8);
-}
-
-/** The regular files of an archive; throws TarError (one line) when it is not a readable ustar archive. */
-export function readTar(archive: Buffer): ReadEntry[] {
-  const entries: ReadEntry[] = [];
-  let offset = 0;
-  let longName: string | undefined;
-  while (true) {
-    if (offset + BLOCK > archive.length)
-      throw new TarError('the archive ends without its end-of-archive blocks');
-    const block = archive.subarray(offset, offset + BLOCK);
-    if (block.every((byte) => byte === 0)) return entries;
-    if (field(block, 257, 6) !== 'ustar')
-      throw new TarError(`the entry at byte ${offset} is not a ustar header`);
-    if (octal(block, 148, 8, 'checksum', offset) !== checksum(block)) {
-      throw new TarError(`the header at byte ${offset} fails its checksum`);
-    }
-    const size = octal(block, 124, 12, 'size', offset);
-    const start = offset + BLOCK;
-    if (start + size > archive.length) throw new TarError(`the entry at byte ${offset} is cut short`);
-    const data = archive.subarray(start, start + size);
-    const type = field(block, 156, 1);
-    if (type === 'x') {
-      longName = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(data.toString('utf8'))?.[1];
-    } else if (type === '0' || type === '') {
-      const prefix = field(block, 345, 155);
-      const name = longName ?? (prefix === '' ? field(block, 0, 100) : `${prefix}/${field(block, 0, 100)}`);
-      entries.push({ name, data, offset: start });
-      longName = undefined;
-    } else if (type !== '5') {
-      throw new TarError(`the entry at byte ${offset} is of type "${type}"; a bundle holds only files`);
-    }
-    offset = start + Math.ceil(size / BLOCK) * BLOCK;
+/** The regular files of an archive, in order; throws TarError (one line) when it is not a readable one. */
+export async function readTar(archive: Buffer): Promise<TarEntry[]> {
+  if (!endsWithEndOfArchive(archive)) {
+    throw new TarError(
+      'the archive ends without its end-of-archive blocks (cut short, or not a tar archive)',
+    );
   }
+  const reader = extract();
+  const entries: TarEntry[] = [];
+  reader.end(archive);
+  try {
+    for await (const entry of reader) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of entry) chunks.push(chunk as Buffer);
+      if (entry.header.type === 'directory') continue;
+      entries.push({ name: checkedName(entry.header), data: Buffer.concat(chunks) });
+    }
+  } catch (error) {
+    if (error instanceof TarError) throw error;
+    const message = (error as Error).message;
+    throw new TarError(READ_ERRORS[message] ?? message);
+  }
+  return entries;
+}
+
+/** A tar ends with two zero blocks; tar-stream accepts an archive without them, so one cut at an entry's end. */
+function endsWithEndOfArchive(archive: Buffer): boolean {
+  return (
+    archive.length >= 2 * BLOCK &&
+    archive.length % BLOCK === 0 &&
+    archive.subarray(-2 * BLOCK).every((byte) => byte === 0)
+  );
+}
+
+/** The entry's name when it is a regular file at a relative path that stays inside the archive's folder. */
+function checkedName(header: Header): string {
+  const name = header.name;
+  const shown = JSON.stringify(name);
+  if (header.type !== 'file') {
+    throw new TarError(`the entry ${shown} is a ${kind(header)}; a bundle holds only files`);
+  }
+  if (name.startsWith('/') || /^[A-Za-z]:/.test(name) || name.includes('\\')) {
+    throw new TarError(
+      `the entry ${shown} has an absolute or Windows path; a bundle holds relative "/" paths`,
+    );
+  }
+  if (name.split('/').some((segment: string) => segment === '' || segment === '.' || segment === '..')) {
+    throw new TarError(`the entry ${shown} has an empty, "." or ".." path segment`);
+  }
+  return name;
+}
+
+/** tar-stream gives no type (null) for a type flag it does not know. */
+function kind(header: Header): string {
+  const type: string | null = header.type;
+  return type ?? 'entry of an unknown type';
 }

@@ -1,18 +1,12 @@
 /**
  * `connector-conformance verify BUNDLE`: is the bundle as its signer made it, and was it made by a
- * published suite? Checks the signature over manifest.json, every file against its SHA-256 in the
- * manifest (and that no file was added or removed), and the suite digest against suite-versions.json.
+ * published suite? Checks the envelope's signature over the manifest (DSSE, Ed25519), every file
+ * against its SHA-256 among the manifest's subjects (and that no file was added or removed), and the
+ * suite digest against suite-versions.json.
  */
-import { createPublicKey, type KeyObject, verify } from 'node:crypto';
-import {
-  fingerprint,
-  MANIFEST,
-  type Manifest,
-  PUBLIC_KEY,
-  parseManifest,
-  SIGNATURE,
-  sha256,
-} from './manifest.ts';
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { type Envelope, parseEnvelope, signedBy } from './dsse.ts';
+import { ENVELOPE, fingerprint, type Manifest, PUBLIC_KEY, parseManifest, sha256 } from './manifest.ts';
 import { KNOWN_SUITE_VERSIONS, suiteVersionOf } from './suite.ts';
 import { readTar } from './tar.ts';
 
@@ -32,23 +26,28 @@ const fail = (text: string): Check => ({ outcome: 'fail', text });
 const info = (text: string): Check => ({ outcome: 'info', text });
 
 /** Throws TarError when `archive` is not a readable archive; anything else is a check that fails. */
-export function verifyBundle(archive: Buffer, givenKey?: KeyObject): Verification {
-  const entries = readTar(archive);
+export async function verifyBundle(archive: Buffer, givenKey?: KeyObject): Promise<Verification> {
+  const entries = await readTar(archive);
   const files = new Map<string, Buffer>();
   const checks: Check[] = [];
   for (const entry of entries) {
     if (files.has(entry.name)) checks.push(fail(`${entry.name}: appears twice in the bundle`));
     files.set(entry.name, entry.data);
   }
-  const manifestBytes = files.get(MANIFEST);
-  if (manifestBytes === undefined) {
-    checks.push(fail(`${MANIFEST}: missing; this is not a certification bundle`));
+  const envelopeBytes = files.get(ENVELOPE);
+  if (envelopeBytes === undefined) {
+    checks.push(fail(`${ENVELOPE}: missing; this is not a certification bundle`));
     return done(checks);
   }
-  checks.push(signatureCheck(manifestBytes, files, givenKey));
-  const manifest = parseManifest(manifestBytes);
+  const envelope = parseEnvelope(envelopeBytes);
+  if (typeof envelope === 'string') {
+    checks.push(fail(`${ENVELOPE}: ${envelope}`));
+    return done(checks);
+  }
+  checks.push(signatureCheck(envelope, files, givenKey));
+  const manifest = parseManifest(envelope);
   if (typeof manifest === 'string') {
-    checks.push(fail(`${MANIFEST}: ${manifest}`));
+    checks.push(fail(`${ENVELOPE}: ${manifest}`));
     return done(checks);
   }
   checks.unshift(...about(manifest));
@@ -60,30 +59,28 @@ function done(checks: Check[]): Verification {
   return { ok: checks.every((check) => check.outcome !== 'fail'), checks };
 }
 
-function about(manifest: Manifest): Check[] {
-  const product = manifest.product;
-  const targets = manifest.run.targets.map((t) => `${t.platform} ${t.clientVersion}`).join(', ');
+function about({ predicate }: Manifest): Check[] {
+  const product = predicate.product;
+  const targets = predicate.run.targets.map((t) => `${t.platform} ${t.clientVersion}`).join(', ');
   return [
     info(
       product === null
-        ? `product: not declared (the run had no --product); client ${manifest.client.name}`
+        ? `product: not declared (the run had no --product); client ${predicate.client.name}`
         : `product: ${product.vendor} ${product.product} ${product.version}, build ${product.build}`,
     ),
-    info(`run: ${targets}, exit code ${manifest.run.exitCode}, ${manifest.run.finishedAt}`),
+    info(`run: ${targets}, exit code ${predicate.run.exitCode}, ${predicate.run.finishedAt}`),
     info(
-      `environment: ${manifest.environment.harness}, Node.js ${manifest.environment.node}, ${manifest.environment.os}` +
-        (manifest.environment.browser === null ? '' : `, ${manifest.environment.browser}`),
+      `environment: ${predicate.environment.harness}, Node.js ${predicate.environment.node}, ${predicate.environment.os}` +
+        (predicate.environment.browser === null ? '' : `, ${predicate.environment.browser}`),
     ),
   ];
 }
 
 function signatureCheck(
-  manifestBytes: Buffer,
+  envelope: Envelope,
   files: Map<string, Buffer>,
   givenKey: KeyObject | undefined,
 ): Check {
-  const signatureText = files.get(SIGNATURE)?.toString('utf8').trim();
-  if (signatureText === undefined) return fail(`signature: the bundle has no ${SIGNATURE} file`);
   let embedded: KeyObject | undefined;
   try {
     const pem = files.get(PUBLIC_KEY);
@@ -97,12 +94,7 @@ function signatureCheck(
       `signature: the bundle carries no readable ${PUBLIC_KEY}; give the signer's key with --public-key`,
     );
   }
-  let valid: boolean;
-  try {
-    valid = verify(null, manifestBytes, key, Buffer.from(signatureText, 'base64'));
-  } catch {
-    valid = false;
-  }
+  const valid = signedBy(envelope, key);
   const whose =
     givenKey === undefined
       ? `the key the bundle carries (${fingerprint(key)})`
@@ -117,35 +109,34 @@ function signatureCheck(
     givenKey !== undefined && embedded !== undefined && fingerprint(embedded) !== fingerprint(givenKey)
       ? `; the bundle carries another key (${fingerprint(embedded)})`
       : '';
-  return fail(`signature: manifest.json is not signed by ${whose}${other}`);
+  return fail(`signature: the manifest in ${ENVELOPE} is not signed by ${whose}${other}`);
 }
 
 function fileChecks(manifest: Manifest, files: Map<string, Buffer>): Check[] {
   const checks: Check[] = [];
   const listed = new Set<string>();
-  for (const file of manifest.files) {
-    listed.add(file.path);
-    const data = files.get(file.path);
-    if (data === undefined)
-      checks.push(fail(`${file.path}: listed in the manifest, missing from the bundle`));
-    else if (sha256(data) !== file.sha256) {
+  for (const { name, digest } of manifest.subject) {
+    listed.add(name);
+    const data = files.get(name);
+    if (data === undefined) checks.push(fail(`${name}: listed in the manifest, missing from the bundle`));
+    else if (sha256(data) !== digest.sha256) {
       checks.push(
-        fail(`${file.path}: its contents differ from the SHA-256 in the manifest (changed after signing)`),
+        fail(`${name}: its contents differ from the SHA-256 in the manifest (changed after signing)`),
       );
     }
   }
   for (const name of files.keys()) {
-    if (!listed.has(name) && name !== MANIFEST && name !== SIGNATURE && name !== PUBLIC_KEY) {
+    if (!listed.has(name) && name !== ENVELOPE && name !== PUBLIC_KEY) {
       checks.push(fail(`${name}: in the bundle, not in the manifest (added after signing)`));
     }
   }
   if (checks.length === 0)
-    checks.push(pass(`files: all ${manifest.files.length} match their SHA-256 in the manifest`));
+    checks.push(pass(`files: all ${manifest.subject.length} match their SHA-256 in the manifest`));
   return checks;
 }
 
 function suiteCheck(manifest: Manifest): Check {
-  const { name, version, sha256: digest } = manifest.suite;
+  const { name, version, sha256: digest } = manifest.predicate.suite;
   const short = `${digest.slice(0, 12)}…`;
   const known = suiteVersionOf(digest);
   if (known === version)

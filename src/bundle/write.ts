@@ -1,10 +1,11 @@
 /**
  * `run --bundle`: the run's reports in one archive with a signed manifest, for whoever certifies the
  * build. The manifest names the product, the suite (with its digest), the environment and every
- * file's SHA-256; `signature` is Ed25519 over manifest.json; `public-key.pem` is the signer's key.
+ * file's SHA-256, as an in-toto Statement in a DSSE envelope signed with Ed25519
+ * (attestation.intoto.jsonl); `public-key.pem` is the signer's key.
  */
 import { execFile } from 'node:child_process';
-import { createPublicKey, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,16 +14,18 @@ import { findChromium } from '../browser/chromium.ts';
 import { MARKDOWN_FILE_NAME, PAGE_FILE_NAME } from '../report/layout.ts';
 import type { ConformanceReport } from '../report/types.ts';
 import { REPORT_FILE_NAME } from '../report/write.ts';
+import { signEnvelope } from './dsse.ts';
 import { filesUnder } from './files.ts';
 import { loadProduct, loadSigningKey, type Product } from './inputs.ts';
 import {
   BUNDLE_FILE_NAME,
+  ENVELOPE,
   fingerprint,
-  MANIFEST,
   type Manifest,
-  type ManifestFile,
+  PAYLOAD_TYPE,
+  PREDICATE_TYPE,
   PUBLIC_KEY,
-  SIGNATURE,
+  STATEMENT_TYPE,
   sha256,
 } from './manifest.ts';
 import { suiteDigest } from './suite.ts';
@@ -82,39 +85,40 @@ export async function writeBundle(input: WriteBundleInput): Promise<BundleOutcom
   const entries = await Promise.all(
     names.map(async (name) => ({ name, data: await readFile(path.join(reportDir, ...name.split('/'))) })),
   );
-  const files: ManifestFile[] = entries.map(({ name, data }) => ({
-    path: name,
-    size: data.length,
-    sha256: sha256(data),
-  }));
   const manifest: Manifest = {
-    bundleVersion: 1,
-    createdAt: new Date().toISOString(),
-    product: prepared.product,
-    client: report.client,
-    run: {
-      targets: report.run.targets,
-      exitCode,
-      startedAt: report.run.startedAt,
-      finishedAt: report.run.finishedAt,
+    _type: STATEMENT_TYPE,
+    subject: entries.map(({ name, data }) => ({ name, digest: { sha256: sha256(data) } })),
+    predicateType: PREDICATE_TYPE,
+    predicate: {
+      createdAt: new Date().toISOString(),
+      product: prepared.product,
+      client: report.client,
+      run: {
+        targets: report.run.targets,
+        exitCode,
+        startedAt: report.run.startedAt,
+        finishedAt: report.run.finishedAt,
+      },
+      suite: { ...report.suite, ...(await suiteDigest(input.featuresDir, input.fixturesDir)) },
+      environment: {
+        harness: `${input.harness.name} ${input.harness.version}`,
+        node: process.version,
+        os: `${os.type()} ${os.release()} ${os.arch()}`,
+        browser: input.usedBrowser ? await browserVersion() : null,
+      },
     },
-    suite: { ...report.suite, ...(await suiteDigest(input.featuresDir, input.fixturesDir)) },
-    environment: {
-      harness: `${input.harness.name} ${input.harness.version}`,
-      node: process.version,
-      os: `${os.type()} ${os.release()} ${os.arch()}`,
-      browser: input.usedBrowser ? await browserVersion() : null,
-    },
-    files,
   };
-  const manifestBytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
   const publicKey = createPublicKey(prepared.privateKey);
   const publicKeyPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
-  const signature = sign(null, manifestBytes, prepared.privateKey).toString('base64');
-  const archive = writeTar(
+  const envelope = signEnvelope(
+    PAYLOAD_TYPE,
+    Buffer.from(JSON.stringify(manifest)),
+    prepared.privateKey,
+    fingerprint(publicKey),
+  );
+  const archive = await writeTar(
     [
-      { name: MANIFEST, data: manifestBytes },
-      { name: SIGNATURE, data: Buffer.from(`${signature}\n`) },
+      { name: ENVELOPE, data: Buffer.from(`${JSON.stringify(envelope)}\n`) },
       { name: PUBLIC_KEY, data: Buffer.from(publicKeyPem) },
       ...entries,
     ],
@@ -124,7 +128,7 @@ export async function writeBundle(input: WriteBundleInput): Promise<BundleOutcom
   await writeFile(file, archive);
   return {
     file,
-    files: files.length,
+    files: entries.length,
     publicKeyPem,
     fingerprint: fingerprint(publicKey),
     generatedKey: prepared.generatedKey,

@@ -48,7 +48,7 @@ export async function verifyCommand(args: string[]): Promise<number> {
   }
   try {
     const key = values['public-key'] === undefined ? undefined : await loadPublicKey(values['public-key']);
-    const { ok, checks } = verifyBundle(archive, key);
+    const { ok, checks } = await verifyBundle(archive, key);
     out(`bundle: ${file}\n`);
     for (const check of checks) out(`${MARKS[check.outcome]} ${check.text}\n`);
     const failed = checks.filter((check) => check.outcome === 'fail').length;
