@@ -33,7 +33,7 @@ import {
   resolvedAgentAndEvidence,
   SUITE_NAME,
 } from './options.ts';
-import { repeatJobs, reportTargets, selectScenarios } from './selection.ts';
+import { repeatJobs, reportTargets, resolveFeaturePaths, selectScenarios } from './selection.ts';
 import { runTarget, type TargetJob } from './target.ts';
 import { findVersionTags, targetTagExpression } from './target-tags.ts';
 import { releaseWorkerResources } from './worker-resources.ts';
@@ -216,7 +216,7 @@ async function runInto(
   return { report, reportFile, bundle: { ...written, file: path.join(folder.final, BUNDLE_FILE_NAME) } };
 }
 
-/** One job per target (and repetition), with the scenarios --shard and --rerun-failed select. */
+/** One job per target (and repetition), with the scenarios its paths, names, --shard and --rerun-failed select. */
 async function targetJobs(
   options: RunOptions,
   reportDir: string,
@@ -232,6 +232,8 @@ async function targetJobs(
     shard,
     repeat,
     rerunFailed,
+    paths,
+    names,
     ...targetOptions
   } = options;
   const jobs: TargetJob[] = targets.map((target) => {
@@ -244,6 +246,8 @@ async function targetJobs(
     previous === undefined || rerunFailed === undefined ? undefined : { report: previous, file: rerunFailed };
   try {
     const selected = await selectScenarios(jobs, {
+      ...(paths ? { paths: await resolveFeaturePaths(paths) } : {}),
+      ...(names ? { names } : {}),
       ...(shard ? { shard } : {}),
       ...(rerun ? { rerun } : {}),
     });
@@ -302,6 +306,8 @@ export async function reportStartupFailure(
 /** Why a run that ran no scenario fails: what selected them, and the flag that accepts an empty run. */
 function emptySelection(options: RunOptions): string {
   const selection = [
+    ...(options.paths ?? []),
+    ...(options.names ?? []).map((name) => `--name "${name}"`),
     ...(options.tags ? [`--tags "${options.tags}"`] : []),
     ...(options.shard ? [`--shard ${options.shard.index}/${options.shard.count}`] : []),
     ...(options.rerunFailed ? [`--rerun-failed ${options.rerunFailed}`] : []),
@@ -341,6 +347,13 @@ function validateOptions(options: RunOptions): void {
   }
   if (options.targets.length === 0)
     throw new UsageError('no target to run: give --platform and --client-version');
+  for (const name of options.names ?? []) {
+    try {
+      new RegExp(name);
+    } catch (error) {
+      throw new UsageError(`--name "${name}": ${(error as Error).message}`);
+    }
+  }
   const shard = options.shard;
   if (
     shard !== undefined &&

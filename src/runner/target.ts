@@ -36,9 +36,11 @@ export interface TargetJob {
   applicable: string[];
   /**
    * Only these scenarios ("features/x.feature:LINE", an Examples row's own line for an outline row),
-   * for --shard and --rerun-failed; all the tags select when absent.
+   * or feature files, as selection.ts chose them; all the tags select when absent.
    */
   scenarios?: string[];
+  /** Only the scenarios whose name matches one of these regular expressions. */
+  names?: string[];
   /** Which run of the target this is, from 1 (--repeat); the second and later write below repeat-N/. */
   repetition?: number;
 }
@@ -118,6 +120,7 @@ async function targetConfiguration(
       file: false,
       provided: {
         paths: job.scenarios ?? ['features/**/*.feature'],
+        name: job.names ?? [],
         import: ['steps/**/*.ts'],
         tags,
         strict: true,
