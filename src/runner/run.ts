@@ -8,7 +8,7 @@ import { DEFECTS } from '../../client/core/defects.ts';
 import { BrowserUnavailableError, findChromium } from '../browser/chromium.ts';
 import { BUNDLE_FILE_NAME } from '../bundle/manifest.ts';
 import { type BundleOutcome, type PreparedBundle, prepareBundle, writeBundle } from '../bundle/write.ts';
-import { applies, targetLabel } from '../catalog/applicability.ts';
+import { targetLabel } from '../catalog/applicability.ts';
 import { loadCatalog } from '../catalog/load.ts';
 import type { Requirement, Target } from '../catalog/types.ts';
 import { findLocalImage } from '../drivers/client-container.ts';
@@ -34,8 +34,8 @@ import {
   SUITE_NAME,
 } from './options.ts';
 import { repeatJobs, reportTargets, resolveFeaturePaths, selectScenarios } from './selection.ts';
-import { runTarget, type TargetJob } from './target.ts';
-import { findVersionTags, targetTagExpression } from './target-tags.ts';
+import { runTarget, type TargetJob, targetJob } from './target.ts';
+import { findVersionTags } from './target-tags.ts';
 import { releaseWorkerResources } from './worker-resources.ts';
 import { type JobHandlers, runInWorkers } from './workers.ts';
 
@@ -236,12 +236,7 @@ async function targetJobs(
     names,
     ...targetOptions
   } = options;
-  const jobs: TargetJob[] = targets.map((target) => {
-    const targetTags = targetTagExpression(target, versionTags);
-    const tags = options.tags ? `(${options.tags}) and (${targetTags})` : targetTags;
-    const applicable = catalog.filter((requirement) => applies(requirement, target)).map((r) => r.id);
-    return { options: targetOptions, target, tags, reportDir, applicable };
-  });
+  const jobs = targets.map((target) => targetJob(targetOptions, target, { catalog, versionTags, reportDir }));
   const rerun =
     previous === undefined || rerunFailed === undefined ? undefined : { report: previous, file: rerunFailed };
   try {
