@@ -111,7 +111,7 @@ export async function selectScenarios(
         );
         if (!found) {
           throw new Error(
-            `--rerun-failed ${file}: scenario ${location} on ${label} is not one this run has (other features, targets or --tags?)`,
+            `--rerun-failed ${file}: scenario ${location} on ${label} is not one this run has (other features, targets, --tags, feature paths or --name?)`,
           );
         }
       }
