@@ -14,7 +14,6 @@ const VERSION = /^\d+\.\d+(\.\d+){0,2}$/;
 
 export interface ParsedRun {
   options: Partial<RunOptions>;
-  color: boolean;
 }
 
 /**
@@ -31,8 +30,7 @@ export function parseRunArgs(args: string[]): ParsedRun {
     if (!(error instanceof CommanderError)) throw error;
     throw new UsageError(flagErrorLine(error));
   }
-  const flags = command.opts<RunFlags>();
-  return { options: runOptions(flags, command.args), color: flags.color };
+  return { options: runOptions(command.opts<RunFlags>(), command.args) };
 }
 
 /**
