@@ -106,6 +106,22 @@ describe('run FEATURE:LINE and --name', () => {
     assert.ok(!stdout.includes(ESC), stdout);
   });
 
+  test('--shard deals out the selected scenarios: the shards of a file are its scenarios, once each', async () => {
+    const whole = await tempDir('cli-file-whole-');
+    assert.equal((await cli(['run', SWITCHING, '--platform', 'macos', '--report-dir', whole])).code, 0);
+    const all = ranPerTarget(await readReport(whole))['macos 4.7'] ?? [];
+    const shards: string[] = [];
+    for (const shard of ['1/2', '2/2']) {
+      const reportDir = await tempDir('cli-file-shard-');
+      const args = ['run', SWITCHING, '--platform', 'macos', '--shard', shard, '--report-dir', reportDir];
+      assert.equal((await cli(args)).code, 0, shard);
+      const ran = ranPerTarget(await readReport(reportDir))['macos 4.7'] ?? [];
+      assert.ok(ran.length > 0 && ran.length < all.length, `${shard}: ${ran.join(' ')}`);
+      shards.push(...ran);
+    }
+    assert.deepEqual(shards.toSorted(), all);
+  });
+
   test('a selection no target runs: exit 2 naming it', async () => {
     const reportDir = await tempDir('cli-none-');
     const row = `${SWITCHING}:${WINDOWS_ROW}`;
