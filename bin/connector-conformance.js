@@ -17,11 +17,8 @@ const sources = existsSync(new URL('../src/cli/main.ts', import.meta.url));
 const code = (file) =>
   new URL(`../${sources ? '' : 'dist/'}src/cli/${file}${sources ? '.ts' : '.js'}`, import.meta.url);
 const argv = process.argv.slice(2);
-// serve-client is started once per worker: it skips loading the run's machinery (Cucumber).
-const main =
-  argv[0] === 'serve-client'
-    ? (args) => import(code('serve-client')).then((cli) => cli.serveClientCommand(args.slice(1)))
-    : (args) => import(code('main')).then((cli) => cli.main(args));
+// main.ts loads only the declaration of the commands; each command loads its own modules.
+const main = (args) => import(code('main')).then((cli) => cli.main(args));
 
 main(argv).then(
   (exitCode) => {

@@ -4,6 +4,7 @@
  * types under node_modules). The data (features, fixtures, package.json) sits at the package root
  * either way; the code (src, steps, client, mocks) at the code root.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -29,3 +30,11 @@ export function codeModule(name: string, base: string): URL {
 
 /** Cucumber's glob of the step files, relative to PACKAGE_ROOT. */
 export const STEP_FILES = `${COMPILED ? 'dist/' : ''}steps/**/*${CODE_EXTENSION}`;
+
+/** This package's version, from its package.json. */
+export function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  return manifest.version;
+}

@@ -1,12 +1,12 @@
-import { After, AfterStep, Before, setDefaultTimeout } from '@cucumber/cucumber';
+import { After, AfterAll, AfterStep, Before, setDefaultTimeout } from '@cucumber/cucumber';
 import { parseClientSpec, policyApiMode } from '../src/drivers/index.ts';
 import { ScenarioEvidence, slug } from '../src/report/evidence.ts';
-import { ensureSimulatedWorld } from '../src/runner/worker-resources.ts';
+import { ensureSimulatedWorld, releaseWorkerResources } from '../src/runner/worker-resources.ts';
 import { PLAN_MEDIA_TYPE } from '../src/verdict.ts';
 import { checkPlan } from './check.ts';
 import { cleanup } from './interruption.ts';
 import { watchInvariants } from './invariants.ts';
-import type { ConformanceWorld } from './world.ts';
+import type { ConformanceWorld, RunParameters } from './world.ts';
 
 // Each wait inside a step has its own, shorter timeout that says what was awaited; this one only
 // catches a step that hangs for a reason nobody foresaw.
@@ -67,3 +67,7 @@ After(
     if (noted && result?.status === 'PASSED') throw noted;
   }),
 );
+
+AfterAll(async function () {
+  if ((this.parameters as Partial<RunParameters>).releaseAtEnd) await releaseWorkerResources();
+});

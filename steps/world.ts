@@ -46,6 +46,11 @@ export interface RunParameters {
   clientCommand?: string;
   /** How long a remote client may take to answer one request, in ms. */
   actionTimeoutMs?: number;
+  /**
+   * Run by cucumber-js alone (cucumber.mjs): the simulated world and the browser are released when
+   * the run ends. The runner releases them itself, after its last target.
+   */
+  releaseAtEnd?: boolean;
 }
 
 /** What the attacker's forged authorization response gets wrong (docs/driver-protocol.md). */

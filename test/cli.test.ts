@@ -6,6 +6,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, test } from 'node:test';
+import { PACKAGE_ROOT } from '../src/package-layout.ts';
 import type { ConformanceReport } from '../src/report/types.ts';
 import { closedPort } from './support/ccdp.ts';
 import { BIN, brokenFixtures, cli, tempDir } from './support/cli.ts';
@@ -29,7 +30,7 @@ describe('run with bad input', () => {
     ['a bad worker count', ['--parallel', 'many'], /--parallel: expected a number of workers/],
     ['an unknown defect', ['--defect', 'no-such-defect'], /--defect: unknown defect "no-such-defect"/],
     ['an unknown client', ['--client', 'netscape'], /--client: unknown client "netscape"/],
-    ['an unknown flag', ['--colour'], /Unknown option '--colour'/],
+    ['an unknown flag', ['--colour'], /^connector-conformance: unknown option '--colour'$/],
     [
       'a client command without {port}',
       ['--client-command', 'vendor-client --listen 8080'],
@@ -127,34 +128,46 @@ describe('every command, given malformed input', () => {
   const cases: [string[], RegExp][] = [
     [
       ['run', '--parallel', '-1'],
-      /--parallel needs a value; one that starts with "-" is written --parallel=VALUE$/,
+      /^connector-conformance: --parallel: expected a number of workers from 0 to 16 \(got "-1"\)$/,
     ],
-    [['run', '--parallel'], /Option '--parallel <value>' argument missing$/],
+    [['run', '--parallel'], /^connector-conformance: option '--parallel <n>' argument missing$/],
     [
       ['run', '--tags', '@req:PA-OPEN and'],
       /--tags: Tag expression "@req:PA-OPEN and" could not be parsed because of syntax error: Expected operand\.$/,
     ],
-    [['run', '--no-color=yes'], /Option '--no-color' does not take an argument$/],
-    [['merge', '--bogus'], /^connector-conformance merge: Unknown option '--bogus'$/],
-    [['verify', '--public-key'], /Option '--public-key <value>' argument missing$/],
-    [['expect', '--from'], /^connector-conformance expect: Option '--from <value>' argument missing$/],
+    [['run', '--no-color=yes'], /^connector-conformance: unknown option '--no-color=yes'$/],
+    [['merge', '--bogus'], /^connector-conformance merge: unknown option '--bogus'$/],
+    [['merge'], /^connector-conformance merge: missing required argument 'dir'$/],
     [
-      ['history', '--out', '-x'],
-      /^connector-conformance history: --out needs a value; one that starts with "-" is written --out=VALUE$/,
+      ['verify', '--public-key'],
+      /^connector-conformance verify: option '--public-key <pem>' argument missing$/,
+    ],
+    [['expect', '--from'], /^connector-conformance expect: option '--from <report>' argument missing$/],
+    [['expect'], /^connector-conformance expect: required option '--from <report>' not specified$/],
+    [['diff', 'old.json'], /^connector-conformance diff: missing required argument 'new'$/],
+    [
+      ['history', 'reports', '--out'],
+      /^connector-conformance history: option '--out <file>' argument missing$/,
     ],
     [
       ['env', 'up', '--port', '-5'],
-      /--port needs a value; one that starts with "-" is written --port=VALUE$/,
+      /^connector-conformance env up: --port: expected a port from 0 \(free ports\) to 65000 \(got "-5"\)$/,
     ],
-    [['env', 'down'], /env: expected "env up" \(got "env down"\)$/],
+    [
+      ['env', 'down'],
+      /^connector-conformance env: unknown command "down" \(the commands: up, help; connector-conformance help env says more\)$/,
+    ],
     [
       ['serve-client', '--platform'],
-      /^connector-conformance serve-client: Option '--platform <value>' argument missing$/,
+      /^connector-conformance serve-client: option '--platform <platform>' argument missing$/,
     ],
-    [['requirements', '--jsn'], /^connector-conformance requirements: Unknown option '--jsn'$/],
+    [
+      ['requirements', '--jsn'],
+      /^connector-conformance requirements: unknown option '--jsn' \(Did you mean --json\?\)$/,
+    ],
     [
       ['defects', 'all'],
-      /^connector-conformance defects: Unexpected argument 'all'\. This command does not take positional arguments$/,
+      /^connector-conformance defects: too many arguments for 'defects'\. Expected 0 arguments but got 1\.$/,
     ],
   ];
   for (const [args, message] of cases) {
@@ -342,6 +355,58 @@ describe('listings', () => {
     }
   });
 
+  const commands = [
+    'run',
+    'merge',
+    'serve-client',
+    'env',
+    'env up',
+    'expect',
+    'diff',
+    'history',
+    'verify',
+    'requirements',
+    'defects',
+  ];
+  for (const command of commands) {
+    test(`${command} --help: its usage, exit 0, nothing else done`, async () => {
+      const words = command.split(' ');
+      const asked = [
+        [...words, '--help'],
+        [...words, '-h'],
+        ...(words.length === 1 ? [['help', command]] : []),
+      ];
+      for (const args of asked) {
+        const { code, stdout, stderr } = await cli(args);
+        assert.equal(code, 0, `${args.join(' ')}: ${stderr}`);
+        assert.equal(stderr, '');
+        assert.match(stdout, new RegExp(`^Usage: connector-conformance ${command} `), args.join(' '));
+        assert.match(stdout, /^\s+-h, --help\b/m);
+      }
+    });
+  }
+
+  test('help: every command and the exit codes; without a command: the same on stderr, exit 2', async () => {
+    const help = await cli(['help']);
+    assert.equal(help.code, 0);
+    for (const command of commands.filter((c) => !c.includes(' '))) {
+      assert.match(help.stdout, new RegExp(`^  ${command}\\b`, 'm'), command);
+    }
+    assert.match(help.stdout, /^Exit codes: 0 every applicable requirement conforms/m);
+    assert.equal((await cli(['--help'])).stdout, help.stdout);
+    assert.deepEqual(await cli([]), { code: 2, stdout: '', stderr: help.stdout });
+  });
+
+  test('--version and -V: the version in package.json', async () => {
+    const { version } = JSON.parse(await readFile(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    assert.match(version, /^\d+\.\d+\.\d+/);
+    for (const flag of ['--version', '-V']) {
+      assert.deepEqual(await cli([flag]), { code: 0, stdout: `${version}\n`, stderr: '' });
+    }
+  });
+
   test('defects: JSON with a name, requirement and description each', async () => {
     const { code, stdout } = await cli(['defects']);
     assert.equal(code, 0);
@@ -427,13 +492,14 @@ describe('listings', () => {
     assert.deepEqual(await cli(['env', 'down']), {
       code: 2,
       stdout: '',
-      stderr: 'connector-conformance: env: expected "env up" (got "env down")\n',
+      stderr:
+        'connector-conformance env: unknown command "down" (the commands: up, help; connector-conformance help env says more)\n',
     });
     const { code, stderr } = await cli(['env', 'up', '--port', 'x']);
     assert.equal(code, 2);
     assert.equal(
       stderr,
-      'connector-conformance: --port: expected a port from 0 (free ports) to 65000 (got "x")\n',
+      'connector-conformance env up: --port: expected a port from 0 (free ports) to 65000 (got "x")\n',
     );
   });
 

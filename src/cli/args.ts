@@ -1,67 +1,56 @@
 /** Command-line flags of `connector-conformance run`, parsed into RunOptions. */
-import { parseArgs } from 'node:util';
 import parseTagExpression from '@cucumber/tag-expressions';
+import { Command, CommanderError } from 'commander';
 import type { Target } from '../catalog/types.ts';
 import type { Platform } from '../fixtures/types.ts';
 import { EVIDENCE_MODES, type EvidenceMode } from '../report/evidence-mode.ts';
 import { DEFAULT_TARGETS, type RunOptions } from '../runner/options.ts';
 import { MAX_ACTION_TIMEOUT_MS, UsageError } from '../runner/run.ts';
 import { flagErrorLine } from './flags.ts';
+import { declareRun, type RunFlags } from './program.ts';
 
 const PLATFORMS = ['windows', 'macos', 'all'] as const;
 const VERSION = /^\d+\.\d+(\.\d+){0,2}$/;
 
-export const RUN_FLAGS = {
-  client: { type: 'string' },
-  platform: { type: 'string' },
-  'client-version': { type: 'string' },
-  defect: { type: 'string' },
-  tags: { type: 'string' },
-  'report-dir': { type: 'string' },
-  parallel: { type: 'string' },
-  fixtures: { type: 'string' },
-  'user-agent': { type: 'string' },
-  evidence: { type: 'string' },
-  'fresh-context': { type: 'boolean' },
-  'no-color': { type: 'boolean' },
-  'client-command': { type: 'string' },
-  'action-timeout': { type: 'string' },
-  expect: { type: 'string' },
-  baseline: { type: 'string' },
-  bundle: { type: 'boolean' },
-  product: { type: 'string' },
-  'signing-key': { type: 'string' },
-  shard: { type: 'string' },
-  repeat: { type: 'string' },
-  'rerun-failed': { type: 'string' },
-  'pass-with-no-scenarios': { type: 'boolean' },
-} as const;
-
 export interface ParsedRun {
   options: Partial<RunOptions>;
-  color: boolean | undefined;
 }
 
-/** Parse `run` flags; throws UsageError naming the flag. `partial` gets what was readable so far. */
-export function parseRunArgs(args: string[], partial: Partial<RunOptions> = {}): ParsedRun {
-  // Read --report-dir leniently first, so that a run refused for another flag still reports there.
-  const lenient = parseArgs({ args, options: RUN_FLAGS, strict: false, allowPositionals: true }).values;
-  if (typeof lenient['report-dir'] === 'string') partial.reportDir = lenient['report-dir'];
-  let values: ReturnType<typeof parse>['values'];
+/**
+ * `run`'s command line alone, parsed by its declaration (program.ts), as `connector-conformance run`
+ * would; throws UsageError naming the flag.
+ */
+export function parseRunArgs(args: string[]): ParsedRun {
+  const command = declareRun(new Command('run'))
+    .exitOverride()
+    .configureOutput({ outputError: () => {} });
   try {
-    values = parse(args).values;
+    command.parse(args, { from: 'user' });
   } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
     throw new UsageError(flagErrorLine(error));
   }
-  if (values['report-dir'] !== undefined) partial.reportDir = values['report-dir'];
+  return { options: runOptions(command.opts<RunFlags>(), command.args) };
+}
+
+/**
+ * `run`'s flags and feature paths as RunOptions; throws UsageError naming the flag. `partial` gets
+ * what was readable so far, so that a run refused for a flag still reports in its --report-dir.
+ */
+export function runOptions(
+  values: RunFlags,
+  features: string[],
+  partial: Partial<RunOptions> = {},
+): Partial<RunOptions> {
+  if (values.reportDir !== undefined) partial.reportDir = values.reportDir;
   if (values.tags !== undefined) partial.tags = checkTags(values.tags);
   if (values.client !== undefined) partial.client = values.client;
   if (values.fixtures !== undefined) partial.fixturesDir = values.fixtures;
   if (values.defect !== undefined) partial.defect = values.defect;
   if (values.expect !== undefined) partial.expectFile = values.expect;
   if (values.baseline !== undefined) partial.baselineFile = values.baseline;
-  if (values['fresh-context']) partial.freshContext = true;
-  const agent = values['user-agent'];
+  if (values.freshContext) partial.freshContext = true;
+  const agent = values.userAgent;
   if (agent !== undefined) {
     if (agent !== 'http' && agent !== 'browser') {
       throw new UsageError(`--user-agent: expected http or browser (got "${agent}")`);
@@ -79,7 +68,7 @@ export function parseRunArgs(args: string[], partial: Partial<RunOptions> = {}):
   if (!(PLATFORMS as readonly string[]).includes(platform)) {
     throw new UsageError(`--platform: expected windows, macos or all (got "${platform}")`);
   }
-  const version = values['client-version'];
+  const version = values.clientVersion;
   if (version !== undefined && !VERSION.test(version)) {
     throw new UsageError(`--client-version: expected a version like 4.7 or 4.6.1 (got "${version}")`);
   }
@@ -87,8 +76,8 @@ export function parseRunArgs(args: string[], partial: Partial<RunOptions> = {}):
   if (values.platform !== undefined || version !== undefined) {
     partial.targets = targetsFor(platform as Platform | 'all', version);
   }
-  if (values['client-command'] !== undefined) partial.clientCommand = values['client-command'];
-  const timeout = values['action-timeout'];
+  if (values.clientCommand !== undefined) partial.clientCommand = values.clientCommand;
+  const timeout = values.actionTimeout;
   if (timeout !== undefined) {
     if (!/^\d{1,6}$/.test(timeout) || Number(timeout) < 1 || Number(timeout) > MAX_ACTION_TIMEOUT_MS) {
       throw new UsageError(
@@ -100,9 +89,9 @@ export function parseRunArgs(args: string[], partial: Partial<RunOptions> = {}):
   if (values.bundle) {
     partial.bundle = {
       ...(values.product !== undefined ? { productFile: values.product } : {}),
-      ...(values['signing-key'] !== undefined ? { signingKeyFile: values['signing-key'] } : {}),
+      ...(values.signingKey !== undefined ? { signingKeyFile: values.signingKey } : {}),
     };
-  } else if (values.product !== undefined || values['signing-key'] !== undefined) {
+  } else if (values.product !== undefined || values.signingKey !== undefined) {
     throw new UsageError(`--${values.product !== undefined ? 'product' : 'signing-key'}: goes with --bundle`);
   }
   if (values.parallel !== undefined) {
@@ -121,9 +110,11 @@ export function parseRunArgs(args: string[], partial: Partial<RunOptions> = {}):
     }
     partial.repeat = Number(values.repeat);
   }
-  if (values['rerun-failed'] !== undefined) partial.rerunFailed = values['rerun-failed'];
-  if (values['pass-with-no-scenarios']) partial.passWithNoScenarios = true;
-  return { options: partial, color: values['no-color'] ? false : undefined };
+  if (values.rerunFailed !== undefined) partial.rerunFailed = values.rerunFailed;
+  if (values.passWithNoScenarios) partial.passWithNoScenarios = true;
+  if (features.length > 0) partial.paths = features;
+  if (values.name !== undefined) partial.names = values.name;
+  return partial;
 }
 
 /** Cucumber's own parser, so a typo is refused here in one line rather than by each target's run. */
@@ -144,10 +135,6 @@ function parseShard(text: string): { index: number; count: number } {
     throw new UsageError(`--shard: expected i/n with 1 ≤ i ≤ n, e.g. 2/3 (got "${text}")`);
   }
   return { index, count };
-}
-
-function parse(args: string[]) {
-  return parseArgs({ args, options: RUN_FLAGS, strict: true, allowPositionals: false });
 }
 
 function targetsFor(platform: Platform | 'all', version: string | undefined): Target[] {

@@ -1,13 +1,12 @@
 /** The certification bundle on the command line: what `run --bundle` prints, and `verify`. */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { BundleInputError, loadPublicKey } from '../bundle/inputs.ts';
 import { TarError } from '../bundle/tar.ts';
 import { verifyBundle } from '../bundle/verify.ts';
 import type { BundleOutcome } from '../bundle/write.ts';
-import { flagErrorLine } from './flags.ts';
-import { err, out } from './output.ts';
+import { InputError } from './flags.ts';
+import { out } from './output.ts';
 
 /** Lines for the end of `run --bundle`: where the bundle is and which key signed it. */
 export function describeBundle(bundle: BundleOutcome): string {
@@ -23,31 +22,17 @@ export function describeBundle(bundle: BundleOutcome): string {
 const MARKS = { pass: '✓', fail: '✗', info: '·' } as const;
 
 /** `verify BUNDLE [--public-key PEM]`: 0 the bundle verifies, 1 it does not, 2 it cannot be read. */
-export async function verifyCommand(args: string[]): Promise<number> {
-  let values: { 'public-key'?: string | undefined };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args,
-      options: { 'public-key': { type: 'string' } },
-      allowPositionals: true,
-    }));
-  } catch (error) {
-    return usage(flagErrorLine(error));
-  }
-  const [file, ...more] = positionals;
-  if (file === undefined || more.length > 0)
-    return usage('give one bundle: verify BUNDLE [--public-key PEM]');
+export async function verifyCommand(flags: { publicKey?: string }, file: string): Promise<number> {
   let archive: Buffer;
   try {
     archive = await readFile(file);
   } catch (error) {
-    return usage(
+    throw new InputError(
       `${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
     );
   }
   try {
-    const key = values['public-key'] === undefined ? undefined : await loadPublicKey(values['public-key']);
+    const key = flags.publicKey === undefined ? undefined : await loadPublicKey(flags.publicKey);
     const { ok, checks } = await verifyBundle(archive, key);
     out(`bundle: ${file}\n`);
     for (const check of checks) out(`${MARKS[check.outcome]} ${check.text}\n`);
@@ -59,13 +44,8 @@ export async function verifyCommand(args: string[]): Promise<number> {
     );
     return ok ? 0 : 1;
   } catch (error) {
-    if (error instanceof TarError) return usage(`${file}: not a readable bundle: ${error.message}`);
-    if (error instanceof BundleInputError) return usage(error.message);
+    if (error instanceof TarError) throw new InputError(`${file}: not a readable bundle: ${error.message}`);
+    if (error instanceof BundleInputError) throw new InputError(error.message);
     throw error;
   }
-}
-
-function usage(message: string): number {
-  err(`connector-conformance verify: ${message}\n`);
-  return 2;
 }

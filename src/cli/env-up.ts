@@ -5,16 +5,11 @@
  * (`{"policyApi": ..., "identityProviders": {...}}`) for scripts.
  */
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { startSimulatedWorld } from '../environment/simulated-world.ts';
 import { DEFAULT_OPTIONS } from '../runner/options.ts';
-import { flagErrorLine } from './flags.ts';
+import { InputError } from './flags.ts';
 import { err, out } from './output.ts';
-
-/** Bad flags: one line naming the flag. */
-class EnvUsageError extends Error {
-  override name = 'EnvUsageError';
-}
+import type { EnvUpFlags } from './program.ts';
 
 export interface EnvUpArgs {
   fixturesDir: string;
@@ -22,36 +17,17 @@ export interface EnvUpArgs {
   port: number;
 }
 
-export function parseEnvUpArgs(args: string[]): EnvUpArgs {
-  const [action, ...rest] = args;
-  if (action !== 'up') throw new EnvUsageError(`env: expected "env up" (got "env ${action ?? ''}")`);
-  let values: { fixtures?: string; port?: string };
-  try {
-    values = parseArgs({
-      args: rest,
-      options: { fixtures: { type: 'string' }, port: { type: 'string' } },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (error) {
-    throw new EnvUsageError(flagErrorLine(error));
-  }
-  const port = values.port ?? '0';
+/** The flags, checked; throws InputError naming the flag. */
+export function envUpArgs(flags: EnvUpFlags): EnvUpArgs {
+  const port = flags.port ?? '0';
   if (!/^\d{1,5}$/.test(port) || Number(port) > 65000) {
-    throw new EnvUsageError(`--port: expected a port from 0 (free ports) to 65000 (got "${port}")`);
+    throw new InputError(`--port: expected a port from 0 (free ports) to 65000 (got "${port}")`);
   }
-  return { fixturesDir: path.resolve(values.fixtures ?? DEFAULT_OPTIONS.fixturesDir), port: Number(port) };
+  return { fixturesDir: path.resolve(flags.fixtures ?? DEFAULT_OPTIONS.fixturesDir), port: Number(port) };
 }
 
-export async function envCommand(args: string[]): Promise<number> {
-  let parsed: EnvUpArgs;
-  try {
-    parsed = parseEnvUpArgs(args);
-  } catch (error) {
-    if (!(error instanceof EnvUsageError)) throw error;
-    err(`connector-conformance: ${error.message}\n`);
-    return 2;
-  }
+export async function envUpCommand(flags: EnvUpFlags): Promise<number> {
+  const parsed = envUpArgs(flags);
   let world: Awaited<ReturnType<typeof startSimulatedWorld>>;
   try {
     world = await startSimulatedWorld({

@@ -1,19 +1,22 @@
 /**
- * What the commands share about their flags: node:util's parseArgs reports a bad flag in a message
- * of up to three lines, with advice meant for another program ("To specify a positional argument
- * …"); a command prints one line naming the flag.
+ * What the commands share about their flags: commander reports a bad flag or argument as
+ * "error: unknown option '--colour'\n(Did you mean --no-color?)"; a command prints one line.
  */
+import type { CommanderError } from 'commander';
 
-/** The one line a command prints for a parseArgs error. */
-export function flagErrorLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const first = (message.split('\n')[0] ?? '').replace(/\. To specify.*$/, '').replace(/\.$/, '');
-  const flag = /'(-[^' ]+)/.exec(first)?.[1];
-  if (
-    (error as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' &&
-    /ambiguous/.test(first)
-  ) {
-    return `${flag} needs a value; one that starts with "-" is written ${flag}=VALUE`;
-  }
-  return first;
+/** The one line a command prints for a parse error of commander's. */
+export function flagErrorLine(error: CommanderError): string {
+  return error.message
+    .replace(/^error: /, '')
+    .split('\n')
+    .filter((line) => line !== '')
+    .join(' ');
+}
+
+/**
+ * Bad input a command found in its flags, arguments or files: main.ts prints the message in one
+ * line after the command's name, and exits 2.
+ */
+export class InputError extends Error {
+  override name = 'InputError';
 }

@@ -3,12 +3,12 @@
  * the driver protocol ccdp/1 on 127.0.0.1 until SIGTERM or SIGINT. The first line on stdout says
  * where: `ccdp/1 listening on http://127.0.0.1:PORT`.
  */
-import { parseArgs } from 'node:util';
 import { referenceClientHandler, serveCcdp } from '../../client/protocol/server.ts';
 import type { Platform } from '../fixtures/types.ts';
 import { PROTOCOL } from '../protocol/ccdp.ts';
-import { flagErrorLine } from './flags.ts';
-import { err, out } from './output.ts';
+import { InputError } from './flags.ts';
+import { out } from './output.ts';
+import type { ServeClientFlags } from './program.ts';
 
 const VERSION = /^\d+(\.\d+){0,3}$/;
 
@@ -18,56 +18,27 @@ export interface ServeClientArgs {
   port: number;
 }
 
-/** Bad flags: one line naming the flag. */
-class ServeUsageError extends Error {
-  override name = 'ServeUsageError';
-}
-
-/** Reads the flags; throws an Error naming the flag. */
-export function parseServeClientArgs(args: string[]): ServeClientArgs {
-  let values: { platform?: string; 'client-version'?: string; port?: string };
-  try {
-    values = parseArgs({
-      args,
-      options: {
-        platform: { type: 'string' },
-        'client-version': { type: 'string' },
-        port: { type: 'string' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (error) {
-    throw new ServeUsageError(flagErrorLine(error));
-  }
-  const { platform, port = '0' } = values;
-  const clientVersion = values['client-version'];
+/** The flags, checked; throws InputError naming the flag. */
+export function serveClientArgs(flags: ServeClientFlags): ServeClientArgs {
+  const { platform, clientVersion, port = '0' } = flags;
   if (platform !== 'windows' && platform !== 'macos') {
-    throw new ServeUsageError(`--platform: expected windows or macos (got "${platform ?? ''}")`);
+    throw new InputError(`--platform: expected windows or macos (got "${platform ?? ''}")`);
   }
   if (clientVersion === undefined || !VERSION.test(clientVersion)) {
-    throw new ServeUsageError(`--client-version: expected a version like 4.7 (got "${clientVersion ?? ''}")`);
+    throw new InputError(`--client-version: expected a version like 4.7 (got "${clientVersion ?? ''}")`);
   }
   if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) {
-    throw new ServeUsageError(`--port: expected a port from 0 (any free one) to 65535 (got "${port}")`);
+    throw new InputError(`--port: expected a port from 0 (any free one) to 65535 (got "${port}")`);
   }
   return { platform, clientVersion, port: Number(port) };
 }
 
 /**
- * The command: exit 2 with one line on bad flags, else serve until SIGTERM or SIGINT and exit 0.
- * It loads nothing of the run's machinery (bin/ starts it directly), so a worker's client starts fast.
+ * The command: serve until SIGTERM or SIGINT and exit 0. It loads nothing of the run's machinery
+ * (see program.ts), so a worker's client starts fast.
  */
-export async function serveClientCommand(args: string[]): Promise<number> {
-  let parsed: ServeClientArgs;
-  try {
-    parsed = parseServeClientArgs(args);
-  } catch (error) {
-    if (!(error instanceof ServeUsageError)) throw error;
-    err(`connector-conformance serve-client: ${error.message}\n`);
-    return 2;
-  }
-  return serveClient(parsed);
+export function serveClientCommand(flags: ServeClientFlags): Promise<number> {
+  return serveClient(serveClientArgs(flags));
 }
 
 /** Serves until SIGTERM or SIGINT; resolves with the exit code once the client has stopped. */

@@ -5,6 +5,7 @@
  * become one stream (merge-streams.ts) from which its Cucumber HTML and JUnit reports are written
  * again, and the shards' evidence is copied beside them.
  */
+
 import { createWriteStream } from 'node:fs';
 import { access, cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -14,6 +15,7 @@ import type { Envelope } from '@cucumber/messages';
 import { targetLabel } from '../catalog/applicability.ts';
 import { loadCatalog } from '../catalog/load.ts';
 import type { Requirement, Target } from '../catalog/types.ts';
+import { packageVersion } from '../package-layout.ts';
 import { buildReport } from '../report/build.ts';
 import { TargetCollector } from '../report/collect.ts';
 import { openReportFolder } from '../report/folder.ts';
@@ -25,7 +27,6 @@ import type { ConformanceReport } from '../report/types.ts';
 import { REPORT_FILE_NAME, writeReport } from '../report/write.ts';
 import { DEFAULT_OPTIONS } from './options.ts';
 import type { RunOutcome } from './run.ts';
-import { suiteVersion } from './run.ts';
 import { shardLabel } from './selection.ts';
 import { junitSuiteName, targetReportDir } from './target.ts';
 
@@ -136,7 +137,7 @@ async function mergeInto(
  * in two sets of shards. Returns the merged run's targets: each set's, in the order given.
  */
 async function checkShards(shards: readonly ShardFolder[]): Promise<Target[]> {
-  const version = await suiteVersion();
+  const version = packageVersion();
   const [first] = shards as [ShardFolder, ...ShardFolder[]];
   const describe = (report: ConformanceReport) =>
     `${report.client.name}, --client ${report.client.driver}, ${report.client.defect ? `--defect ${report.client.defect}` : 'no defect'}`;

@@ -26,6 +26,13 @@ export interface RunOptions {
   defect?: string;
   /** Cucumber tag expression selecting scenarios, on top of each target's own selection. */
   tags?: string;
+  /**
+   * Only these feature files, or the scenarios and Examples rows at these lines, as cucumber-js takes
+   * them: "features/x.feature", "features/x.feature:LINE", "features/x.feature:LINE:LINE" (selection.ts).
+   */
+  paths?: string[];
+  /** Only the scenarios whose name matches one of these regular expressions. */
+  names?: string[];
   /** Where reports go; relative paths are taken from the current directory. */
   reportDir: string;
   /** Worker processes the targets are shared out to (0: every target in this process). */

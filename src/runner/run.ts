@@ -2,13 +2,12 @@
  * The public entry point: run the conformance suite against a client, once per target, and write
  * the reports. The command line is a thin layer over `runConformance`.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFECTS } from '../../client/core/defects.ts';
 import { BrowserUnavailableError, findChromium } from '../browser/chromium.ts';
 import { BUNDLE_FILE_NAME } from '../bundle/manifest.ts';
 import { type BundleOutcome, type PreparedBundle, prepareBundle, writeBundle } from '../bundle/write.ts';
-import { applies, targetLabel } from '../catalog/applicability.ts';
+import { targetLabel } from '../catalog/applicability.ts';
 import { loadCatalog } from '../catalog/load.ts';
 import type { Requirement, Target } from '../catalog/types.ts';
 import { findLocalImage } from '../drivers/client-container.ts';
@@ -18,7 +17,7 @@ import { loadDriverFactory } from '../drivers/module.ts';
 import { readStatus } from '../drivers/remote.ts';
 import { loadFixtures } from '../fixtures/load.ts';
 import { missingDependency } from '../optional-dependency.ts';
-import { PACKAGE_ROOT } from '../package-layout.ts';
+import { PACKAGE_ROOT, packageVersion } from '../package-layout.ts';
 import { buildReport, errorReport } from '../report/build.ts';
 import { TargetCollector } from '../report/collect.ts';
 import { openReportFolder, type ReportFolder } from '../report/folder.ts';
@@ -30,9 +29,9 @@ import { REPORT_FILE_NAME, writeReport } from '../report/write.ts';
 import { applyGateInputs, type GateInputs, loadGateInputs } from './gate-inputs.ts';
 import { causeOf, interrupt, interruption, resetInterruption } from './interruption.ts';
 import { DEFAULT_OPTIONS, type RunOptions, resolvedAgentAndEvidence, SUITE_NAME } from './options.ts';
-import { repeatJobs, reportTargets, selectScenarios } from './selection.ts';
-import { runTarget, type TargetJob } from './target.ts';
-import { findVersionTags, targetTagExpression } from './target-tags.ts';
+import { repeatJobs, reportTargets, resolveFeaturePaths, selectScenarios } from './selection.ts';
+import { runTarget, type TargetJob, targetJob } from './target.ts';
+import { findVersionTags } from './target-tags.ts';
 import { releaseWorkerResources } from './worker-resources.ts';
 import { type JobHandlers, runInWorkers } from './workers.ts';
 
@@ -112,7 +111,7 @@ async function runInto(
     return reportStartupFailure(options, error as Error, catalog, folder);
   }
   const header = {
-    suite: { name: SUITE_NAME, version: await suiteVersion() },
+    suite: { name: SUITE_NAME, version: packageVersion() },
     client: clientInfo(options, clientName),
     startedAt,
     ...(options.tags ? { tags: options.tags } : {}),
@@ -214,7 +213,7 @@ async function runInto(
   return { report, reportFile, bundle: { ...written, file: path.join(folder.final, BUNDLE_FILE_NAME) } };
 }
 
-/** One job per target (and repetition), with the scenarios --shard and --rerun-failed select. */
+/** One job per target (and repetition), with the scenarios its paths, names, --shard and --rerun-failed select. */
 async function targetJobs(
   options: RunOptions,
   reportDir: string,
@@ -230,18 +229,17 @@ async function targetJobs(
     shard,
     repeat,
     rerunFailed,
+    paths,
+    names,
     ...targetOptions
   } = options;
-  const jobs: TargetJob[] = targets.map((target) => {
-    const targetTags = targetTagExpression(target, versionTags);
-    const tags = options.tags ? `(${options.tags}) and (${targetTags})` : targetTags;
-    const applicable = catalog.filter((requirement) => applies(requirement, target)).map((r) => r.id);
-    return { options: targetOptions, target, tags, reportDir, applicable };
-  });
+  const jobs = targets.map((target) => targetJob(targetOptions, target, { catalog, versionTags, reportDir }));
   const rerun =
     previous === undefined || rerunFailed === undefined ? undefined : { report: previous, file: rerunFailed };
   try {
     const selected = await selectScenarios(jobs, {
+      ...(paths ? { paths: await resolveFeaturePaths(paths) } : {}),
+      ...(names ? { names } : {}),
       ...(shard ? { shard } : {}),
       ...(rerun ? { rerun } : {}),
     });
@@ -281,7 +279,7 @@ export async function reportStartupFailure(
     : await loadCatalog(options.catalogFile).catch(() => []);
   const now = new Date();
   const report = errorReport({
-    suite: { name: SUITE_NAME, version: await suiteVersion() },
+    suite: { name: SUITE_NAME, version: packageVersion() },
     client: clientInfo(options),
     catalog,
     targets: options.targets,
@@ -300,6 +298,8 @@ export async function reportStartupFailure(
 /** Why a run that ran no scenario fails: what selected them, and the flag that accepts an empty run. */
 function emptySelection(options: RunOptions): string {
   const selection = [
+    ...(options.paths ?? []),
+    ...(options.names ?? []).map((name) => `--name "${name}"`),
     ...(options.tags ? [`--tags "${options.tags}"`] : []),
     ...(options.shard ? [`--shard ${options.shard.index}/${options.shard.count}`] : []),
     ...(options.rerunFailed ? [`--rerun-failed ${options.rerunFailed}`] : []),
@@ -341,6 +341,13 @@ function validateOptions(options: RunOptions): void {
   }
   if (options.targets.length === 0)
     throw new UsageError('no target to run: give --platform and --client-version');
+  for (const name of options.names ?? []) {
+    try {
+      new RegExp(name);
+    } catch (error) {
+      throw new UsageError(`--name "${name}": ${(error as Error).message}`);
+    }
+  }
   const shard = options.shard;
   if (
     shard !== undefined &&
@@ -457,11 +464,4 @@ function clientInfo(options: RunOptions, remoteName?: string): ConformanceReport
     version: versions.join(', '),
     ...(options.defect ? { defect: options.defect } : {}),
   };
-}
-
-export async function suiteVersion(): Promise<string> {
-  const manifest = JSON.parse(await readFile(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
-    version: string;
-  };
-  return manifest.version;
 }

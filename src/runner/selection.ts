@@ -1,6 +1,8 @@
 /**
- * Which of a run's scenarios run, beyond the tags: a deterministic slice of them (--shard i/n), the
- * ones that did not pass in an earlier report (--rerun-failed), and how often (--repeat N).
+ * Which of a run's scenarios run, beyond the tags: the ones at given feature files and lines, or
+ * whose names match (as cucumber-js selects them: `features/x.feature:LINE`, --name), a
+ * deterministic slice of them (--shard i/n), the ones that did not pass in an earlier report
+ * (--rerun-failed), and how often (--repeat N).
  *
  * A shard is a slice of the whole run, not of each target: every (target, scenario) the run would
  * execute, in target order, then file, then line (an outline row has its own line), and shard i of n
@@ -8,8 +10,12 @@
  * scenarios tend to cost the same (one file's flow, one target's client), so dealing them out
  * evens out the shards' run times, and a shard's size differs from another's by one scenario at most.
  */
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { loadSources } from '@cucumber/cucumber/api';
 import { targetLabel } from '../catalog/applicability.ts';
 import type { Target } from '../catalog/types.ts';
+import { PACKAGE_ROOT } from '../package-layout.ts';
 import type { ConformanceReport } from '../report/types.ts';
 import { type PlannedScenario, planTarget, type TargetJob } from './target.ts';
 
@@ -64,6 +70,10 @@ export function failedScenarios(report: ConformanceReport): Map<string, Set<stri
 }
 
 export interface Selection {
+  /** Feature files and lines, as resolveFeaturePaths returns them. */
+  paths?: string[];
+  /** Regular expressions: a scenario whose name matches one of them is kept. */
+  names?: string[];
   shard?: Shard;
   /** The earlier report of --rerun-failed, and how to name it in errors. */
   rerun?: { report: ConformanceReport; file: string };
@@ -78,8 +88,16 @@ export async function selectScenarios(
   jobs: readonly TargetJob[],
   selection: Selection,
 ): Promise<TargetJob[]> {
-  if (selection.shard === undefined && selection.rerun === undefined) return [...jobs];
-  let items = await planRun(jobs);
+  const { paths, names } = selection;
+  if ([paths, names, selection.shard, selection.rerun].every((given) => given === undefined))
+    return [...jobs];
+  // Cucumber selects by path, line and name as it would run them; the plan is what it selected.
+  const narrowed = jobs.map((job) => ({
+    ...job,
+    ...(paths !== undefined ? { scenarios: paths } : {}),
+    ...(names !== undefined ? { names } : {}),
+  }));
+  let items = await planRun(narrowed);
   if (selection.rerun !== undefined) {
     const { report, file } = selection.rerun;
     const failed = failedScenarios(report);
@@ -93,17 +111,59 @@ export async function selectScenarios(
         );
         if (!found) {
           throw new Error(
-            `--rerun-failed ${file}: scenario ${location} on ${label} is not one this run has (other features, targets or --tags?)`,
+            `--rerun-failed ${file}: scenario ${location} on ${label} is not one this run has (other features, targets, --tags, feature paths or --name?)`,
           );
         }
       }
     }
   }
   if (selection.shard !== undefined) items = inShard(items, selection.shard);
-  return jobs.map((job) => ({
+  return narrowed.map((job) => ({
     ...job,
     scenarios: items.filter((item) => item.job === job).map((item) => scenarioLocation(item.scenario)),
   }));
+}
+
+const FEATURE_PATH = /^(.+?\.feature)((?::\d+)*)$/;
+
+/**
+ * The run's feature paths ("features/x.feature", "features/x.feature:LINE:LINE", relative to the
+ * current directory or to the project) as Cucumber takes them from the project: each a feature file
+ * of the suite, each line a scenario's, a Scenario Outline's or an Examples row's (on any target).
+ * Throws naming the first that is not.
+ */
+export async function resolveFeaturePaths(given: readonly string[]): Promise<string[]> {
+  const resolved: string[] = [];
+  for (const text of given) {
+    const match = FEATURE_PATH.exec(text);
+    if (match === null) {
+      throw new Error(
+        `${text}: expected a feature file, features/x.feature, or lines in it, features/x.feature:LINE`,
+      );
+    }
+    const uri = suiteFeature(text, match[1] ?? '');
+    const lines = (match[2] ?? '').split(':').filter((line) => line !== '');
+    for (const line of lines) {
+      const { plan } = await loadSources(
+        { paths: [`${uri}:${line}`], names: [], tagExpression: '', order: 'defined', defaultDialect: 'en' },
+        { cwd: PACKAGE_ROOT },
+      );
+      if (plan.length === 0)
+        throw new Error(`${text}: line ${line} of ${uri} is no scenario or Examples row`);
+    }
+    resolved.push(`${uri}${match[2] ?? ''}`);
+  }
+  return resolved;
+}
+
+/** The file as the project names it, "features/x.feature"; throws when it is not one of the suite's. */
+function suiteFeature(text: string, file: string): string {
+  const candidates = [path.resolve(file), path.resolve(PACKAGE_ROOT, file)];
+  const found = candidates.find((candidate) => existsSync(candidate) && statSync(candidate).isFile());
+  if (found === undefined) throw new Error(`${text}: no such feature file`);
+  const uri = path.relative(PACKAGE_ROOT, found).split(path.sep).join('/');
+  if (!uri.startsWith('features/')) throw new Error(`${text}: not a feature file of the suite (features/)`);
+  return uri;
 }
 
 /** Each job `repeat` times: every target's first run, then every target's second, and so on. */

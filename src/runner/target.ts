@@ -15,12 +15,13 @@ import {
   runCucumber,
 } from '@cucumber/cucumber/api';
 import type { Envelope } from '@cucumber/messages';
-import { targetLabel } from '../catalog/applicability.ts';
-import type { Target } from '../catalog/types.ts';
+import { applies, targetLabel } from '../catalog/applicability.ts';
+import type { Requirement, Target } from '../catalog/types.ts';
 import { parseClientSpec, policyApiMode } from '../drivers/index.ts';
 import { codeModule, PACKAGE_ROOT, STEP_FILES } from '../package-layout.ts';
 import { targetFolder } from '../report/layout.ts';
 import { type RunOptions, resolvedAgentAndEvidence, SUITE_NAME } from './options.ts';
+import { targetTagExpression, type VersionTag } from './target-tags.ts';
 import { ensureSimulatedWorld } from './worker-resources.ts';
 
 /** What a target run needs of the run's options: JSON, so that it can cross to a worker process. */
@@ -37,9 +38,11 @@ export interface TargetJob {
   applicable: string[];
   /**
    * Only these scenarios ("features/x.feature:LINE", an Examples row's own line for an outline row),
-   * for --shard and --rerun-failed; all the tags select when absent.
+   * or feature files, as selection.ts chose them; all the tags select when absent.
    */
   scenarios?: string[];
+  /** Only the scenarios whose name matches one of these regular expressions. */
+  names?: string[];
   /** Which run of the target this is, from 1 (--repeat); the second and later write below repeat-N/. */
   repetition?: number;
 }
@@ -61,6 +64,21 @@ let supportLibrary: ISupportCodeLibrary | undefined;
 
 /** Our junit.xml (src/report/junit.ts), which tells a harness error from a nonconformance. */
 const JUNIT_FORMATTER = codeModule('../report/junit-formatter', import.meta.url).href;
+
+/** What every target's job is made from. */
+export interface JobContext {
+  catalog: readonly Requirement[];
+  versionTags: readonly VersionTag[];
+  reportDir: string;
+}
+
+/** The job of one target: its scenarios are the ones its tags (and the run's --tags) select. */
+export function targetJob(options: TargetRunOptions, target: Target, context: JobContext): TargetJob {
+  const targetTags = targetTagExpression(target, context.versionTags);
+  const tags = options.tags ? `(${options.tags}) and (${targetTags})` : targetTags;
+  const applicable = context.catalog.filter((requirement) => applies(requirement, target)).map((r) => r.id);
+  return { options, target, tags, reportDir: context.reportDir, applicable };
+}
 
 export function junitSuiteName(target: Target): string {
   return `${SUITE_NAME} (${targetLabel(target)})`;
@@ -113,39 +131,51 @@ async function targetConfiguration(
   outDir: string,
   environment: IRunEnvironment,
 ): Promise<IRunConfiguration> {
-  const { options, target, tags } = job;
   const { runConfiguration } = await loadConfiguration(
     {
       file: false,
       provided: {
-        paths: job.scenarios ?? ['features/**/*.feature'],
-        import: [STEP_FILES],
-        tags,
-        strict: true,
+        ...suiteConfiguration(job, outDir),
         format: [
           `message:${path.join(outDir, 'messages.ndjson')}`,
           `html:${path.join(outDir, 'cucumber.html')}`,
           [JUNIT_FORMATTER, path.join(outDir, 'junit.xml')],
         ],
-        formatOptions: { junit: { suiteName: junitSuiteName(target) } },
-        worldParameters: {
-          platform: target.platform,
-          clientVersion: target.clientVersion,
-          applicable: job.applicable,
-          client: options.client,
-          ...resolvedAgentAndEvidence(options),
-          reportDir: outDir,
-          freshContext: options.freshContext ?? false,
-          fixturesDir: path.resolve(options.fixturesDir),
-          ...(options.defect ? { defect: options.defect } : {}),
-          ...(options.clientCommand !== undefined ? { clientCommand: options.clientCommand } : {}),
-          ...(options.actionTimeoutMs !== undefined ? { actionTimeoutMs: options.actionTimeoutMs } : {}),
-        },
+        formatOptions: { junit: { suiteName: junitSuiteName(job.target) } },
       },
     },
     environment,
   );
   return runConfiguration;
+}
+
+/**
+ * The Cucumber configuration of a target's run but its formats: the features and steps, the
+ * scenarios its tags, paths and names select, and the world parameters (steps/world.ts
+ * RunParameters) its scenarios get, with evidence written below `outDir`.
+ */
+export function suiteConfiguration(job: TargetJob, outDir: string) {
+  const { options, target, tags } = job;
+  return {
+    paths: job.scenarios ?? ['features/**/*.feature'],
+    name: job.names ?? [],
+    import: [STEP_FILES],
+    tags,
+    strict: true,
+    worldParameters: {
+      platform: target.platform,
+      clientVersion: target.clientVersion,
+      applicable: job.applicable,
+      client: options.client,
+      ...resolvedAgentAndEvidence(options),
+      reportDir: outDir,
+      freshContext: options.freshContext ?? false,
+      fixturesDir: path.resolve(options.fixturesDir),
+      ...(options.defect ? { defect: options.defect } : {}),
+      ...(options.clientCommand !== undefined ? { clientCommand: options.clientCommand } : {}),
+      ...(options.actionTimeoutMs !== undefined ? { actionTimeoutMs: options.actionTimeoutMs } : {}),
+    },
+  };
 }
 
 function discard(): Writable {

@@ -1,0 +1,306 @@
+/**
+ * Every command of `connector-conformance` and its flags, declared once: the help of the program and
+ * of each command is generated from here. Each command's module turns its flags into typed options
+ * (and refuses bad values in one line). Its modules are imported when the command runs, so this
+ * one loads nothing heavy: `serve-client`, started once per worker, starts fast.
+ */
+import { Command, Option } from 'commander';
+import { packageVersion } from '../package-layout.ts';
+
+/** What `run` is given: commander's values, strings until args.ts parses them. */
+export interface RunFlags {
+  client?: string;
+  userAgent?: string;
+  evidence?: string;
+  platform?: string;
+  clientVersion?: string;
+  defect?: string;
+  tags?: string;
+  name?: string[];
+  reportDir?: string;
+  parallel?: string;
+  freshContext?: boolean;
+  fixtures?: string;
+  color: boolean;
+  clientCommand?: string;
+  actionTimeout?: string;
+  expect?: string;
+  baseline?: string;
+  bundle?: boolean;
+  product?: string;
+  signingKey?: string;
+  shard?: string;
+  repeat?: string;
+  rerunFailed?: string;
+  passWithNoScenarios?: boolean;
+}
+
+export interface MergeFlags {
+  reportDir?: string;
+  color: boolean;
+}
+
+export interface ServeClientFlags {
+  platform?: string;
+  clientVersion?: string;
+  port?: string;
+}
+
+export interface EnvUpFlags {
+  port?: string;
+  fixtures?: string;
+}
+
+const EXIT_CODES = `
+Exit codes: 0 every applicable requirement conforms (or is expected not to),
+1 a nonconformance, a listed cell that now conforms or a regression against the
+baseline, 2 a harness or environment error or bad input.`;
+
+/** `connector-conformance run`'s arguments and flags (also parsed alone: args.ts parseRunArgs). */
+export function declareRun(command: Command): Command {
+  return command
+    .summary('Run the conformance suite and write reports')
+    .description(
+      'Run the conformance suite and write reports (default: every target, the reference client). ' +
+        'Scenarios are selected as with cucumber-js: by feature file and line, by --name and by --tags, ' +
+        'on every target where they apply.',
+    )
+    .argument(
+      '[features...]',
+      'only these feature files (features/x.feature), or the scenarios or Examples rows at these lines ' +
+        '(features/x.feature:LINE, or :LINE:LINE...)',
+    )
+    .option(
+      '--client <name>',
+      'reference (default: the bundled client, in process), ui (its web UI through Chromium), ui:URL ' +
+        '(a web client honouring docs/ui-contract.md), remote:URL (a client serving ccdp/1 at URL on ' +
+        'this machine; the run takes its platform and version unless given) or image:NAME[:TAG] (a ' +
+        'local image serving ccdp/1, see Dockerfile: one container per worker and target, started with ' +
+        'testcontainers, host networking)',
+    )
+    .option(
+      '--user-agent <agent>',
+      'who signs in at the identity provider: http or browser (default: browser for ui clients, else http)',
+    )
+    .option(
+      '--evidence <mode>',
+      'none, failures or all: screenshots after each step that changes the screen and traces of ' +
+        'failing scenarios (default: all for ui clients, else failures)',
+    )
+    .option('--platform <platform>', 'windows, macos or all (default all)')
+    .option(
+      '--client-version <x.y>',
+      'one client version instead of the default set (Windows 4.7, 4.6, 4.5; macOS 4.7)',
+    )
+    .option('--defect <name>', "switch on one of the reference client's defects (see the defects command)")
+    .option('--tags <expression>', 'Cucumber tag expression, e.g. "@req:EX-MAIN-ON"')
+    .addOption(
+      new Option(
+        '--name <regex>',
+        'only the scenarios whose name matches the regular expression (repeatable: any of them)',
+      ).argParser(collect),
+    )
+    .option(
+      '--report-dir <dir>',
+      'where reports go (default reports): conformance.json, the page index.html, summary.md ' +
+        '(Markdown), targets/<platform>-<version>/',
+    )
+    .option('--parallel <n>', 'worker processes sharing out the targets (default 0: all in this process)')
+    .option(
+      '--fresh-context',
+      'a new browser context per scenario, instead of one per worker reset between scenarios ' +
+        '(slower; the isolation is the same)',
+    )
+    .option('--fixtures <dir>', 'fixtures folder (default the bundled fixtures)')
+    .option('--no-color', 'a plain summary (also NO_COLOR; FORCE_COLOR forces colour)')
+    .option(
+      '--client-command <cmd>',
+      'start a client serving the driver protocol ccdp/1 (docs/driver-protocol.md), one per worker: ' +
+        'the shell command, with {port} (a free port on 127.0.0.1) and optionally {platform} and ' +
+        '{version} (the target) put in; implies --client remote',
+    )
+    .option(
+      '--action-timeout <ms>',
+      'how long a remote client may take to answer one request (default 10000)',
+    )
+    .option(
+      '--expect <file>',
+      'cells known not to conform (YAML, see the expect command): a listed cell that does not conform ' +
+        'is expected-nonconforming and passes; one that conforms fails the run until it is removed',
+    )
+    .option('--baseline <old.json>', 'compare with an earlier report; its regressions fail the run')
+    .option(
+      '--bundle',
+      'also write reports/certification-bundle.tar: the reports, evidence and a manifest (product, ' +
+        "suite digest, environment, every file's SHA-256) signed with Ed25519",
+    )
+    .option('--product <file>', 'with --bundle: YAML naming vendor, product, version, build (and platforms)')
+    .option(
+      '--signing-key <key.pem>',
+      'with --bundle: the Ed25519 private key to sign with (default: a fresh key, whose public half is printed)',
+    )
+    .option(
+      '--shard <i/n>',
+      "only the I-th of N slices of the run's scenarios (every target's, dealt round robin); give " +
+        'each shard the same other flags, then merge',
+    )
+    .option('--repeat <n>', 'run every scenario N times; one whose verdicts differ is flaky (exit 1)')
+    .option(
+      '--rerun-failed <file>',
+      'run again only the scenarios that did not pass in FILE (a conformance.json), on its targets; ' +
+        'the requirements not run again are not-covered',
+    )
+    .option(
+      '--pass-with-no-scenarios',
+      'exit 0 when the selection (features, --name, --tags, --shard, --rerun-failed) matches no ' +
+        'scenario; without it such a run exits 2: it checked nothing',
+    );
+}
+
+/** A repeatable flag's values, in order. */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** Runs a command's action; `done` gets its exit code. */
+type Done = (code: number) => void;
+
+/**
+ * The program. Nothing runs at declaration: each action imports its command's module. Parse errors
+ * reach the caller as a CommanderError (exitOverride), not printed: main.ts prints them in one line.
+ */
+export function createProgram(done: Done): Command {
+  const program = new Command('connector-conformance')
+    .description(
+      'Conformance harness for Zscaler Client Connector builds: the documented Adding a Partner ' +
+        'Tenant flows on Windows and macOS.',
+    )
+    .version(packageVersion(), '-V, --version', 'the version of connector-conformance')
+    .addHelpText('after', EXIT_CODES);
+
+  declareRun(program.command('run')).action(async (features: string[], flags: RunFlags) =>
+    done(await (await import('./run-command.ts')).runCommand(flags, features)),
+  );
+
+  program
+    .command('merge')
+    .summary('Merge the report folders of sharded runs into one')
+    .description(
+      "Merge the report folders of run --shard 1/N … N/N (several runs' shards too, one set per " +
+        'platform or version) into one, as one unsharded run would have written it.',
+    )
+    .argument('<dir...>', 'the report folders of the shards')
+    .option('--report-dir <dir>', 'where the merged reports go (default reports)')
+    .option('--no-color', 'a plain summary (also NO_COLOR; FORCE_COLOR forces colour)')
+    .action(async (dirs: string[], flags: MergeFlags) =>
+      done(await (await import('./merge.ts')).mergeCommand(flags, dirs)),
+    );
+
+  program
+    .command('serve-client')
+    .summary('Serve the reference client over ccdp/1 on 127.0.0.1')
+    .description(
+      'Serve the reference client over ccdp/1 on 127.0.0.1 until SIGTERM/SIGINT; prints ' +
+        '"ccdp/1 listening on http://127.0.0.1:PORT" first.',
+    )
+    .option('--platform <platform>', 'windows or macos')
+    .option('--client-version <x.y>', 'the version it is')
+    .option('--port <n>', 'the port (default 0: any free one)')
+    .action(async (flags: ServeClientFlags) =>
+      done(await (await import('./serve-client.ts')).serveClientCommand(flags)),
+    );
+
+  program
+    .command('env')
+    .summary('The simulated world alone (env up)')
+    .description('The simulated world alone.')
+    .command('up')
+    .summary('Start the simulated world on 127.0.0.1 and print its URLs')
+    .description(
+      'Start the simulated world alone (identity providers, the policy API over HTTP) on 127.0.0.1 ' +
+        'and print its URLs; runs until SIGTERM/SIGINT.',
+    )
+    .option(
+      '--port <n>',
+      "the policy API's port, the identity providers on the next ones (default 0: free ports)",
+    )
+    .option('--fixtures <dir>', 'fixtures folder (default the bundled fixtures)')
+    .action(async (flags: EnvUpFlags) => done(await (await import('./env-up.ts')).envUpCommand(flags)));
+
+  program
+    .command('expect')
+    .summary('Write an expect file listing the cells of a report that do not conform')
+    .description('Write an expect file listing every nonconforming or blocked cell of a report.')
+    .requiredOption('--from <report>', 'the conformance.json (or its folder) to read')
+    .option('--out <file>', 'where to write it (default: stdout); each entry\'s reason is "TODO: why"')
+    .action(async (flags: { from: string; out?: string }) =>
+      done(await (await import('./gate-commands.ts')).expectCommand(flags)),
+    );
+
+  program
+    .command('diff')
+    .summary('Regressions, fixes and other changes between two reports')
+    .description(
+      'Regressions, fixes, other changes, new and removed requirements and targets between two ' +
+        'reports; exit 1 when NEW regressed.',
+    )
+    .argument('<old>', 'the earlier conformance.json (or its folder)')
+    .argument('<new>', 'the later one')
+    .option('--json', 'the comparison as JSON')
+    .action(async (older: string, newer: string, flags: { json?: boolean }) =>
+      done(await (await import('./gate-commands.ts')).diffCommand(flags, older, newer)),
+    );
+
+  program
+    .command('history')
+    .summary('One HTML page of each requirement across a series of runs')
+    .description(
+      'One HTML page of each requirement across a series of runs (folders or conformance.json files, ' +
+        'oldest first).',
+    )
+    .argument('<report...>', 'the runs, oldest first')
+    .option('--out <file>', 'where to write it (default history.html)')
+    .action(async (reports: string[], flags: { out?: string }) =>
+      done(await (await import('./gate-commands.ts')).historyCommand(flags, reports)),
+    );
+
+  program
+    .command('verify')
+    .summary('Check a certification bundle')
+    .description(
+      "Check a certification bundle: its signature, every file's SHA-256, and that its suite digest " +
+        "is a published suite version's; exit 0 verified, 1 not, 2 unreadable.",
+    )
+    .argument('<bundle>', 'the certification-bundle.tar')
+    .option('--public-key <pem>', "the signer's public key (default: the key the bundle carries)")
+    .action(async (bundle: string, flags: { publicKey?: string }) =>
+      done(await (await import('./certify.ts')).verifyCommand(flags, bundle)),
+    );
+
+  program
+    .command('requirements')
+    .summary('The requirement catalog')
+    .description('The requirement catalog as a table, or as JSON.')
+    .option('--json', 'the catalog as JSON')
+    .action(async (flags: { json?: boolean }) =>
+      done(await (await import('./listings.ts')).requirementsCommand(flags)),
+    );
+
+  program
+    .command('defects')
+    .summary("The reference client's defects")
+    .description("The reference client's defects (for run --defect) as JSON.")
+    .action(async () => done((await import('./listings.ts')).defectsCommand()));
+
+  return program;
+}
+
+/** The command and its subcommands, depth first. */
+export function everyCommand(command: Command): Command[] {
+  return [command, ...command.commands.flatMap(everyCommand)];
+}
+
+/** "connector-conformance env up". */
+export function commandPath(command: Command): string {
+  return command.parent ? `${commandPath(command.parent)} ${command.name()}` : command.name();
+}
