@@ -12,6 +12,8 @@ import { type LoadConfigOptions, loadConfig } from '../src/config/load.ts';
 import { mergeRunSettings } from '../src/config/merge.ts';
 import { validateConfig } from '../src/config/validate.ts';
 import { UsageError } from '../src/runner/run.ts';
+import { cli } from './support/cli.ts';
+import { readValidReport } from './support/reports.ts';
 
 const DEFINE = pathToFileURL(path.join(import.meta.dirname, '..', 'src', 'config', 'define.ts')).href;
 const YAML_NAME = 'connector-conformance.config.yaml';
@@ -614,5 +616,31 @@ describe('defineConfig', () => {
 
   it('ConfigError keeps a quoted message on one line', () => {
     assert.equal(new ConfigError('a: b\n  c').message, 'a: b c');
+  });
+});
+
+describe('run with a config file', () => {
+  it('takes its settings and profile from the file of the current directory, flags over them', async () => {
+    const dir = await folder({
+      [YAML_NAME]:
+        "platform: windows\nreportDir: from-file\nprofiles:\n  one:\n    tags: '@req:EX-MAIN-ON'\n",
+    });
+    const { code, stdout } = await cli(['run', '--profile', 'one', '--client-version', '4.6'], {}, dir);
+    assert.equal(code, 0, stdout);
+    const report = await readValidReport(path.join(dir, 'from-file'));
+    assert.deepEqual(report.run.targets, [{ platform: 'windows', clientVersion: '4.6' }]);
+    assert.equal(report.run.tags, '@req:EX-MAIN-ON');
+  });
+
+  it('a file it refuses: one line naming the key, exit 2, and a report', async () => {
+    const dir = await folder({ [YAML_NAME]: 'paralel: 2\n' });
+    const { code, stderr } = await cli(['run', '--report-dir', 'refused'], {}, dir);
+    assert.equal(code, 2);
+    assert.match(
+      stderr.split('\n')[0] ?? '',
+      /^connector-conformance: connector-conformance\.config\.yaml: paralel: unknown key/,
+    );
+    const report = await readValidReport(path.join(dir, 'refused'));
+    assert.match(report.run.errors[0] ?? '', /paralel: unknown key/);
   });
 });

@@ -4,7 +4,7 @@ import { Command, CommanderError } from 'commander';
 import type { Target } from '../catalog/types.ts';
 import type { Platform } from '../fixtures/types.ts';
 import { EVIDENCE_MODES, type EvidenceMode } from '../report/evidence-mode.ts';
-import { DEFAULT_TARGETS, type RunOptions } from '../runner/options.ts';
+import { type RunOptions, targetsFor } from '../runner/options.ts';
 import { MAX_ACTION_TIMEOUT_MS, UsageError } from '../runner/run.ts';
 import { flagErrorLine } from './flags.ts';
 import { declareRun, type RunFlags } from './program.ts';
@@ -36,11 +36,13 @@ export function parseRunArgs(args: string[]): ParsedRun {
 /**
  * `run`'s flags and feature paths as RunOptions; throws UsageError naming the flag. `partial` gets
  * what was readable so far, so that a run refused for a flag still reports in its --report-dir.
+ * `platform` is what --client-version alone runs on (a config file's platform; by default both).
  */
 export function runOptions(
   values: RunFlags,
   features: string[],
   partial: Partial<RunOptions> = {},
+  platform: Platform | 'all' = 'all',
 ): Partial<RunOptions> {
   if (values.reportDir !== undefined) partial.reportDir = values.reportDir;
   if (values.tags !== undefined) partial.tags = checkTags(values.tags);
@@ -64,9 +66,9 @@ export function runOptions(
     }
     partial.evidence = evidence as EvidenceMode;
   }
-  const platform = values.platform ?? 'all';
-  if (!(PLATFORMS as readonly string[]).includes(platform)) {
-    throw new UsageError(`--platform: expected windows, macos or all (got "${platform}")`);
+  const chosen = values.platform ?? platform;
+  if (!(PLATFORMS as readonly string[]).includes(chosen)) {
+    throw new UsageError(`--platform: expected windows, macos or all (got "${chosen}")`);
   }
   const version = values.clientVersion;
   if (version !== undefined && !VERSION.test(version)) {
@@ -74,7 +76,7 @@ export function runOptions(
   }
   // Without either flag the run takes its default targets (a remote:URL client: its own).
   if (values.platform !== undefined || version !== undefined) {
-    partial.targets = targetsFor(platform as Platform | 'all', version);
+    partial.targets = targetsFor(chosen as Platform | 'all', version);
   }
   if (values.clientCommand !== undefined) partial.clientCommand = values.clientCommand;
   const timeout = values.actionTimeout;
@@ -135,10 +137,4 @@ function parseShard(text: string): { index: number; count: number } {
     throw new UsageError(`--shard: expected i/n with 1 ≤ i ≤ n, e.g. 2/3 (got "${text}")`);
   }
   return { index, count };
-}
-
-function targetsFor(platform: Platform | 'all', version: string | undefined): Target[] {
-  const platforms: Platform[] = platform === 'all' ? ['windows', 'macos'] : [platform];
-  if (version !== undefined) return platforms.map((p) => ({ platform: p, clientVersion: version }));
-  return DEFAULT_TARGETS.filter((target) => platforms.includes(target.platform));
 }

@@ -9,6 +9,8 @@ import { packageVersion } from '../package-layout.ts';
 
 /** What `run` is given: commander's values, strings until args.ts parses them. */
 export interface RunFlags {
+  config?: string;
+  profile?: string;
   client?: string;
   userAgent?: string;
   evidence?: string;
@@ -71,12 +73,19 @@ export function declareRun(command: Command): Command {
         '(features/x.feature:LINE, or :LINE:LINE...)',
     )
     .option(
+      '--config <file>',
+      'the settings of the run from a config file (docs/config.md; default: the ' +
+        'connector-conformance.config.{ts,mjs,js,json,yaml,yml} of the current directory); flags override it',
+    )
+    .option('--profile <name>', 'lay that profile of the config file over its settings')
+    .option(
       '--client <name>',
       'reference (default: the bundled client, in process), ui (its web UI through Chromium), ui:URL ' +
         '(a web client honouring docs/ui-contract.md), remote:URL (a client serving ccdp/1 at URL on ' +
         'this machine; the run takes its platform and version unless given) or image:NAME[:TAG] (a ' +
         'local image serving ccdp/1, see Dockerfile: one container per worker and target, started with ' +
-        'testcontainers, host networking)',
+        'testcontainers, host networking) or module:PATH (a driver of your own: the module exports a ' +
+        'ClientDriver factory, docs/api.md)',
     )
     .option(
       '--user-agent <agent>',
@@ -284,6 +293,21 @@ export function createProgram(done: Done): Command {
     .option('--json', 'the catalog as JSON')
     .action(async (flags: { json?: boolean }) =>
       done(await (await import('./listings.ts')).requirementsCommand(flags)),
+    );
+
+  program
+    .command('install-deps')
+    .summary('Install what the harness needs from the machine (Debian packages, a Docker engine)')
+    .description(
+      "Install what the harness needs from the machine where it is missing: Debian's chromium, " +
+        'chromium-headless-shell, chromium-driver, docker.io and docker-compose (apt-get, as root or ' +
+        'through sudo), and start a Docker engine (dockerd, host networking only) where none answers. ' +
+        'No browser is downloaded.',
+    )
+    .option('--check', 'only say what is missing: exit 0 when nothing is, 1 when something is')
+    .option('--no-docker', 'leave out Docker (its packages and the engine): for runs without image: clients')
+    .action(async (flags: { check?: boolean; docker: boolean }) =>
+      done(await (await import('./install-deps.ts')).installDepsCommand(flags)),
     );
 
   program

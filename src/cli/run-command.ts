@@ -1,6 +1,11 @@
 /** `connector-conformance run`: the run, its progress dots, the summary table and the verdict line. */
 import path from 'node:path';
 import { targetLabel } from '../catalog/applicability.ts';
+import type { Target } from '../catalog/types.ts';
+import { ConfigError } from '../config/error.ts';
+import { loadConfig } from '../config/load.ts';
+import { mergeRunSettings } from '../config/merge.ts';
+import type { Platform } from '../fixtures/types.ts';
 import { ReportFolderError } from '../report/folder.ts';
 import { failsGate, gateFindings, partialCoverage, partialPass } from '../report/gate.ts';
 import { renderSummaryTable } from '../report/summary.ts';
@@ -15,21 +20,28 @@ import { err, out, table } from './output.ts';
 import type { RunFlags } from './program.ts';
 import { watchSignals } from './signals.ts';
 
-/** Runs the suite with the flags given; returns the exit code. */
+/**
+ * Runs the suite with the flags given, over the settings of the config file (the one named by
+ * --config, or found in the current directory); returns the exit code.
+ */
 export async function runCommand(flags: RunFlags, features: string[]): Promise<number> {
   const partial: Partial<RunOptions> = {};
   let outcome: RunOutcome;
   const signals = watchSignals();
   try {
     try {
-      outcome = await runConformance({
-        ...runOptions(flags, features, partial),
-        onProgress: progressPrinter(),
-        signal: signals.signal,
-      });
+      // A config file refused still leaves a report, in the --report-dir given.
+      if (flags.reportDir !== undefined) partial.reportDir = flags.reportDir;
+      const fromConfig = await loadConfig({ file: flags.config, profile: flags.profile, cwd: process.cwd() });
+      // --client-version alone keeps the file's platform, as --platform alone keeps its default versions.
+      const fromFlags = runOptions(flags, features, partial, onePlatform(fromConfig?.targets));
+      // A run refused from here on reports where the file and the flags together say.
+      Object.assign(partial, mergeRunSettings(fromConfig, fromFlags));
+      outcome = await runConformance({ ...partial, onProgress: progressPrinter(), signal: signals.signal });
     } catch (error) {
-      if (!(error instanceof UsageError)) throw error;
-      outcome = await reportStartupFailure(partial, error);
+      const refusal = error instanceof ConfigError ? new UsageError(error.message) : error;
+      if (!(refusal instanceof UsageError)) throw error;
+      outcome = await reportStartupFailure(partial, refusal);
     }
   } catch (error) {
     return noReport(error);
@@ -37,6 +49,13 @@ export async function runCommand(flags: RunFlags, features: string[]): Promise<n
     signals.dispose();
   }
   return printOutcome(outcome, useColor(flags.color));
+}
+
+/** The platform all of `targets` are on, if they are all on one. */
+function onePlatform(targets: readonly Target[] | undefined): Platform | 'all' {
+  const platforms = new Set(targets?.map((target) => target.platform));
+  const [only] = platforms;
+  return platforms.size === 1 && only !== undefined ? only : 'all';
 }
 
 /**

@@ -3,10 +3,9 @@
  * from the config file's folder (as Playwright does), keys renamed to RunOptions'.
  */
 import path from 'node:path';
-import type { RunOptions } from '../runner/options.ts';
+import { type RunOptions, targetsFor } from '../runner/options.ts';
 import type { ConformanceConfig, RunSettings } from './define.ts';
 import { ConfigError } from './error.ts';
-import { targetsOfPlatform } from './run-flag-rules.ts';
 
 /** The settings of `profile` (or the top-level ones) as RunOptions; `dir` is the file's folder. */
 export function resolveSettings(
@@ -82,7 +81,7 @@ function targetsOf(settings: RunSettings): RunOptions['targets'] | undefined {
     return settings.targets.map(({ platform, clientVersion }) => ({ platform, clientVersion }));
   }
   if (settings.platform === undefined && settings.clientVersion === undefined) return undefined;
-  return targetsOfPlatform(settings.platform ?? 'all', settings.clientVersion);
+  return targetsFor(settings.platform ?? 'all', settings.clientVersion);
 }
 
 /** Only the keys the file set, so that an unset one leaves the flag's or the default in place. */

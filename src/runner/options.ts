@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { BundleOptions } from '../bundle/write.ts';
 import type { Target } from '../catalog/types.ts';
 import { needsBrowser, parseClientSpec } from '../drivers/index.ts';
+import type { Platform } from '../fixtures/types.ts';
 import { PACKAGE_ROOT } from '../package-layout.ts';
 import type { EvidenceMode } from '../report/evidence-mode.ts';
 
@@ -76,6 +77,16 @@ export const DEFAULT_TARGETS: readonly Target[] = [
   { platform: 'windows', clientVersion: '4.5' },
   { platform: 'macos', clientVersion: '4.7' },
 ];
+
+/**
+ * The targets of `--platform P [--client-version V]` (a config file's `platform` and `clientVersion`):
+ * without a version, the default set on P.
+ */
+export function targetsFor(platform: Platform | 'all', version: string | undefined): Target[] {
+  const platforms: Platform[] = platform === 'all' ? ['windows', 'macos'] : [platform];
+  if (version !== undefined) return platforms.map((p) => ({ platform: p, clientVersion: version }));
+  return DEFAULT_TARGETS.filter((target) => platforms.includes(target.platform));
+}
 
 export const DEFAULT_OPTIONS: Omit<RunOptions, 'targets'> & { targets: readonly Target[] } = {
   client: 'reference',

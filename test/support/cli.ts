@@ -11,10 +11,12 @@ export const BIN = path.join(PACKAGE_ROOT, 'bin', 'connector-conformance.js');
 export async function cli(
   args: string[],
   env: NodeJS.ProcessEnv = {},
+  cwd?: string,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], {
       env: { ...process.env, NO_COLOR: '1', ...env },
+      ...(cwd === undefined ? {} : { cwd }),
     });
     return { code: 0, stdout, stderr };
   } catch (error) {
