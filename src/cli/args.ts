@@ -1,7 +1,6 @@
 /** Command-line flags of `connector-conformance run`, parsed into RunOptions. */
 import parseTagExpression from '@cucumber/tag-expressions';
 import { Command, CommanderError } from 'commander';
-import type { Target } from '../catalog/types.ts';
 import type { Platform } from '../fixtures/types.ts';
 import { EVIDENCE_MODES, type EvidenceMode } from '../report/evidence-mode.ts';
 import { type RunOptions, targetsFor } from '../runner/options.ts';
