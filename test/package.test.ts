@@ -5,10 +5,11 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, stat, writeFile } from 'node:fs/promises';
+import { copyFile, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { commandPath, createProgram, everyCommand } from '../src/cli/program.ts';
 import { PACKAGE_ROOT } from '../src/package-layout.ts';
 import type { ConformanceReport } from '../src/report/types.ts';
 import { cli, tempDir } from './support/cli.ts';
@@ -167,6 +168,42 @@ describe('installed in a fresh project (Node 24)', () => {
       await sh(path.join(project, 'node_modules', '.bin', 'tsc'), ['--noEmit', '-p', '.'], project),
       'tsc',
     );
+  });
+
+  it('every command has its --help, generated from its declaration', async () => {
+    for (const command of everyCommand(createProgram(() => {})).slice(1)) {
+      const words = commandPath(command).split(' ').slice(1);
+      const { stdout } = succeeded(
+        await sh(process.execPath, [bin, ...words, '--help'], project),
+        `${words.join(' ')} --help`,
+      );
+      assert.match(stdout, new RegExp(`^Usage: connector-conformance ${words.join(' ')} `), words.join(' '));
+    }
+  });
+
+  it('every `npx connector-conformance` line of the README names a command and flags the installed package has', async () => {
+    const readme = await readFile(path.join(PACKAGE_ROOT, 'README.md'), 'utf8');
+    const lines = [...readme.matchAll(/^npx connector-conformance (.*)$/gm)].map(([, rest]) => rest ?? '');
+    assert.ok(lines.length > 20, `${lines.length} lines`);
+    const helps = new Map<string, string>();
+    for (const line of lines) {
+      const words = line.split(/\s+/);
+      const command = words[0] === 'env' ? ['env', 'up'] : [words[0] ?? ''];
+      const key = command.join(' ');
+      if (!helps.has(key)) {
+        const { stdout } = succeeded(
+          await sh(process.execPath, [bin, ...command, '--help'], project),
+          `${key} --help`,
+        );
+        helps.set(key, stdout);
+      }
+      for (const flag of line.match(/--[a-z][a-z-]*/g) ?? []) {
+        assert.ok(
+          helps.get(key)?.includes(flag),
+          `README: npx connector-conformance ${line}: ${key} has no ${flag}`,
+        );
+      }
+    }
   });
 
   it('a run that needs an optional dependency not installed says what to install, in one line', async () => {
