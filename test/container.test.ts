@@ -1,7 +1,7 @@
 /**
  * The reference client in a container (`--client image:NAME`, testcontainers, host networking) and
  * the simulated world with it as docker-compose services. These tests need a Docker engine: without
- * one they fail, saying so in one line (start dockerd, as .ci/run does). The image is built from
+ * one they fail, saying so in one line (run connector-conformance install-deps, as npm test does). The image is built from
  * this checkout first (scripts/build-image.sh), under its own tag.
  */
 import assert from 'node:assert/strict';
@@ -29,7 +29,9 @@ async function containersOf(image: string): Promise<string[]> {
 
 before(async () => {
   if ((await findLocalImage('connector-conformance:none')) === 'no-engine') {
-    throw new Error('no Docker engine answers: start dockerd (or set DOCKER_HOST); .ci/run does');
+    throw new Error(
+      'no Docker engine answers: start dockerd (or set DOCKER_HOST): connector-conformance install-deps does',
+    );
   }
   await exec(path.join(PACKAGE_ROOT, 'scripts', 'build-image.sh'), [IMAGE], { env, cwd: PACKAGE_ROOT });
   // An image whose client dies at once, saying why.
