@@ -6,7 +6,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { isScalar, parseDocument, visit } from 'yaml';
+import { type Document, isScalar, visit } from 'yaml';
+import { YamlError, yamlData } from '../yaml-data.ts';
 import { ConfigError } from './error.ts';
 
 const FORMATS = ['.ts', '.mjs', '.js', '.json', '.yaml', '.yml'] as const;
@@ -103,15 +104,16 @@ function parseJson(text: string, shown: string): unknown {
 }
 
 function parseYaml(text: string, shown: string): unknown {
-  const document = parseDocument(text);
-  const syntaxError = document.errors[0];
-  if (syntaxError) {
-    const at = syntaxError.linePos?.[0];
-    const where = at ? `line ${at.line}, column ${at.col}: ` : '';
-    const reason = firstLine(syntaxError).replace(/ at line \d+, column \d+:?$/, '');
-    throw new ConfigError(`${shown}: ${where}invalid YAML: ${reason}`);
+  try {
+    return yamlData(text, versionsAsWritten);
+  } catch (error) {
+    if (!(error instanceof YamlError)) throw error;
+    throw new ConfigError(`${shown}: ${error.message}`);
   }
-  // A version is text: `clientVersion: 4.10` is 4.10 as written, not the number 4.1.
+}
+
+/** A version is text: `clientVersion: 4.10` is 4.10 as written, not the number 4.1. */
+function versionsAsWritten(document: Document): void {
   visit(document, {
     Pair(_, pair) {
       const { key, value } = pair;
@@ -125,12 +127,6 @@ function parseYaml(text: string, shown: string): unknown {
       }
     },
   });
-  try {
-    // yaml refuses a document whose aliases expand past its limit (a "billion laughs" file).
-    return document.toJS();
-  } catch (error) {
-    throw new ConfigError(`${shown}: invalid YAML: ${firstLine(error)}`);
-  }
 }
 
 function firstLine(error: unknown): string {

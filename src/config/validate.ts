@@ -9,6 +9,7 @@ import type { ErrorObject } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { DEFECTS } from '../../client/core/defects.ts';
 import { parseClientSpec } from '../drivers/index.ts';
+import { propertyPath } from '../schema-errors.ts';
 import schema from './config.schema.json' with { type: 'json' };
 import type { ConformanceConfig, RunSettings } from './define.ts';
 import { ConfigError } from './error.ts';
@@ -66,33 +67,21 @@ function checkSettings(settings: RunSettings, prefix: string, shown: string): vo
   }
 }
 
-/** `/profiles/ci/targets/1` (and a child key) → `profiles.ci.targets[1]`. */
-function keyPath(instancePath: string, child?: string): string {
-  const parts = instancePath.split('/').slice(1);
-  if (child !== undefined) parts.push(child);
-  let path = '';
-  for (const raw of parts) {
-    const part = raw.replaceAll('~1', '/').replaceAll('~0', '~');
-    path += /^\d+$/.test(part) ? `[${part}]` : path === '' ? part : `.${part}`;
-  }
-  return path;
-}
-
 function describeError(error: ErrorObject): string {
   const params = error.params as Record<string, unknown>;
   const parent = error.parentSchema as JsonSchema;
   const unknown = params.additionalProperty ?? params.unevaluatedProperty;
   if (unknown !== undefined) {
     const keys = Object.keys(propertiesOf(parent)).filter((key) => key !== '$schema');
-    return `${keyPath(error.instancePath, String(unknown))}: unknown key (expected one of ${keys.join(', ')})`;
+    return `${propertyPath(error.instancePath, String(unknown))}: unknown key (expected one of ${keys.join(', ')})`;
   }
   if (error.keyword === 'required') {
     const missing = String(params.missingProperty);
     const field = propertiesOf(parent)[missing];
     const wanted = field === undefined ? '' : ` (expected ${expectation(field)})`;
-    return `${keyPath(error.instancePath, missing)}: missing${wanted}`;
+    return `${propertyPath(error.instancePath, missing)}: missing${wanted}`;
   }
-  const path = keyPath(error.instancePath);
+  const path = propertyPath(error.instancePath);
   const found = describeValue(error.data, error.keyword === 'type');
   const problem =
     error.keyword === 'uniqueItems'
