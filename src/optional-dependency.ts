@@ -1,8 +1,9 @@
 /**
  * The heavy parts a run may not need are optional dependencies of the package (peerDependencies
  * marked optional): playwright-core for the browser (ui clients, the browser user agent, screenshots),
- * testcontainers for `image:` clients and webdriver (WebdriverIO's W3C bindings) for the bridge. They are imported only where used; a run that needs one
- * that is not installed is refused before it starts, in one line naming what to install.
+ * testcontainers for `image:` clients and webdriver (WebdriverIO's W3C bindings) for the bridge. They
+ * are imported only where used; a run that needs one that is not installed is refused before it
+ * starts, in one line naming what to install.
  */
 export const OPTIONAL_DEPENDENCIES = {
   'playwright-core': 'the browser (--client ui, ui:URL, --user-agent browser)',
