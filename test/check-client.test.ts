@@ -1,0 +1,162 @@
+/**
+ * check-client: it passes on the reference client's ccdp/1 server, and for an adapter that breaks the
+ * protocol it names the check that failed (the first one; later ones may follow from it).
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { after, describe, test } from 'node:test';
+import { renderJson, renderTable } from '../src/check-client/report.ts';
+import { type CheckResult, exitCode, runChecks } from '../src/check-client/run.ts';
+import { BIN, cli } from './support/cli.ts';
+import { type Fault, serveFaultyClient } from './support/faulty-client.ts';
+import { type Deviation, serveOffProtocolClient } from './support/off-protocol-client.ts';
+import { StubPolicyApi, stubSignIn } from './support/reference-client-stubs.ts';
+
+const closers: (() => Promise<void>)[] = [];
+after(() => Promise.all(closers.map((close) => close())));
+
+/** Short waits, so that doubles which hold or drop requests are checked quickly. */
+const check = (baseUrl: string) =>
+  runChecks({
+    baseUrl,
+    actionTimeoutMs: 1000,
+    policyApiUrl: 'http://127.0.0.1:9',
+    timing: { holdMs: 200, longWaitMs: 1000 },
+  });
+
+const outcomes = (results: CheckResult[]) => results.map((result) => `${result.id} ${result.outcome}`);
+
+describe('check-client on serve-client', () => {
+  test('every check passes: exit 0, a table naming each check and its docs section', async () => {
+    const child = spawn(process.execPath, [
+      BIN,
+      'serve-client',
+      '--platform',
+      'windows',
+      '--client-version',
+      '4.7',
+    ]);
+    const exited = once(child, 'exit');
+    closers.push(async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    });
+    const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
+    const url = /^ccdp\/1 listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(line)?.[1];
+    assert.ok(url, line);
+    const { code, stdout, stderr } = await cli(['check-client', url, '--platform', 'windows']);
+    assert.equal(code, 0, stdout + stderr);
+    const rows = stdout.trim().split('\n').slice(1, -1);
+    assert.ok(rows.length >= 20, stdout);
+    for (const row of rows) {
+      // Response times on a busy machine may earn a warning; nothing else may.
+      assert.match(row, /^(\S+)\s+(passed|warning)\s+driver-protocol\.md#[a-z0-9-]+\s+\S/, row);
+      if (!row.startsWith('response-times')) assert.match(row, /^\S+\s+passed\s/, row);
+    }
+    for (const id of [
+      'action-click',
+      'action-select',
+      'action-fill',
+      'action-restart',
+      'error-not-offered',
+    ]) {
+      assert.match(stdout, new RegExp(`^${id}\\s+passed\\s`, 'm'), id);
+    }
+    assert.match(
+      stdout,
+      /^\d+ passed, [01] warnings, 0 failed: the adapter is ready for a conformance run$/m,
+    );
+  });
+
+  test('bad input: one line naming the flag, exit 2', async () => {
+    const cases: [string[], RegExp][] = [
+      [
+        ['check-client', 'http://example.com:80'],
+        /^connector-conformance check-client: URL: expected http:\/\/127\.0\.0\.1:PORT/,
+      ],
+      [
+        ['check-client', 'http://127.0.0.1:9', '--action-timeout', 'soon'],
+        /^connector-conformance check-client: --action-timeout: expected milliseconds/,
+      ],
+      [
+        ['check-client', 'http://127.0.0.1:9', '--platform', 'linux'],
+        /^connector-conformance check-client: --platform: /,
+      ],
+    ];
+    for (const [args, message] of cases) {
+      const { code, stdout, stderr } = await cli(args);
+      assert.equal(code, 2, args.join(' '));
+      assert.equal(stdout, '');
+      assert.match(stderr, message);
+      assert.equal(stderr.trim().split('\n').length, 1, stderr);
+    }
+  });
+});
+
+describe('check-client on adapters that break the protocol', () => {
+  const offProtocol: [Deviation, string][] = [
+    ['status-off-schema', 'status'],
+    ['no-location', 'session-start'],
+    ['no-busy', 'error-busy'],
+    ['wait-ignored', 'long-poll-wait'],
+    ['long-poll-hangs', 'long-poll-wait'],
+    ['serial-frozen', 'action-click'],
+    ['after-ignored', 'long-poll-after'],
+    ['not-offered-as-bad-request', 'error-not-offered'],
+    ['not-found-as-text', 'error-not-found'],
+    ['delete-200', 'session-end'],
+    ['any-version', 'error-unsupported'],
+  ];
+  for (const [deviation, failing] of offProtocol) {
+    test(`${deviation}: ${failing} fails, exit 1`, async () => {
+      const server = await serveOffProtocolClient(deviation);
+      closers.push(server.close);
+      const results = await check(server.url);
+      assertFirstFailure(results, failing);
+    });
+  }
+
+  const faulty: [Exclude<Fault, 'crash'>, string][] = [
+    ['invalid', 'action-click'],
+    ['timeout', 'action-click'],
+    ['refused', 'long-poll-after'],
+  ];
+  for (const [fault, failing] of faulty) {
+    test(`the faulty client "${fault}": ${failing} fails, exit 1`, async () => {
+      const api = new StubPolicyApi({});
+      const server = await serveFaultyClient({
+        fault,
+        platform: 'windows',
+        clientVersion: '4.7',
+        deps: { policyApi: () => api, signIn: stubSignIn([]) },
+      });
+      closers.push(server.close);
+      assertFirstFailure(await check(server.url), failing);
+    });
+  }
+
+  test('no Host check (a SHOULD) and slow answers are warnings: exit 0', async () => {
+    for (const [deviation, warned] of [
+      ['no-host-check', 'host-check'],
+      ['slow-status', 'response-times'],
+    ] as const) {
+      const server = await serveOffProtocolClient(deviation);
+      closers.push(server.close);
+      const results = await check(server.url);
+      assert.equal(exitCode(results), 0, outcomes(results).join('\n'));
+      const warnings = results.filter((result) => result.outcome === 'warning').map((result) => result.id);
+      // The stubbed organisation offers no selection list: select is not exercised.
+      assert.deepEqual(warnings.sort(), ['action-select', warned].sort());
+    }
+  });
+});
+
+function assertFirstFailure(results: CheckResult[], failing: string): void {
+  const failed = results.filter((result) => result.outcome === 'failed');
+  assert.equal(failed[0]?.id, failing, outcomes(results).join('\n'));
+  assert.equal(exitCode(results), 1);
+  assert.match(renderTable(results), new RegExp(`^${failing}\\s+failed\\s+driver-protocol\\.md#`, 'm'));
+  assert.equal(JSON.parse(renderJson('http://127.0.0.1:1', results)).passed, false);
+}
