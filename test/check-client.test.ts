@@ -5,10 +5,14 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, describe, test } from 'node:test';
 import { renderJson, renderTable } from '../src/check-client/report.ts';
 import { type CheckResult, exitCode, runChecks } from '../src/check-client/run.ts';
+import { PACKAGE_ROOT } from '../src/package-layout.ts';
 import { BIN, cli } from './support/cli.ts';
 import { type Fault, serveFaultyClient } from './support/faulty-client.ts';
 import { type Deviation, serveOffProtocolClient } from './support/off-protocol-client.ts';
@@ -26,26 +30,25 @@ const check = (baseUrl: string) =>
     timing: { holdMs: 200, longWaitMs: 1000 },
   });
 
+/** Starts a ccdp/1 server as its own process (stopped after the tests); resolves with its URL. */
+async function serve(args: string[]): Promise<string> {
+  const child = spawn(process.execPath, args);
+  const exited = once(child, 'exit');
+  closers.push(async () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    await exited;
+  });
+  const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
+  const url = /^ccdp\/1 listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(line)?.[1];
+  assert.ok(url, line);
+  return url;
+}
+
 const outcomes = (results: CheckResult[]) => results.map((result) => `${result.id} ${result.outcome}`);
 
 describe('check-client on serve-client', () => {
   test('every check passes: exit 0, a table naming each check and its docs section', async () => {
-    const child = spawn(process.execPath, [
-      BIN,
-      'serve-client',
-      '--platform',
-      'windows',
-      '--client-version',
-      '4.7',
-    ]);
-    const exited = once(child, 'exit');
-    closers.push(async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    });
-    const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
-    const url = /^ccdp\/1 listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(line)?.[1];
-    assert.ok(url, line);
+    const url = await serve([BIN, 'serve-client', '--platform', 'windows', '--client-version', '4.7']);
     const { code, stdout, stderr } = await cli(['check-client', url, '--platform', 'windows']);
     assert.equal(code, 0, stdout + stderr);
     const rows = stdout.trim().split('\n').slice(1, -1);
@@ -136,6 +139,18 @@ describe('check-client on adapters that break the protocol', () => {
       assertFirstFailure(await check(server.url), failing);
     });
   }
+
+  test('the faulty client "crash" (its process exits at the first action): action-click fails, exit 1', async () => {
+    const markers = await mkdtemp(path.join(tmpdir(), 'check-client-crash-'));
+    const script = path.join(PACKAGE_ROOT, 'test', 'support', 'faulty-client.ts');
+    const url = await serve([script, 'crash', 'windows', '4.7', '0', markers]);
+    const { code, stdout } = await cli(['check-client', url, '--json', '--action-timeout', '2000']);
+    assert.equal(code, 1, stdout);
+    const report = JSON.parse(stdout) as { passed: boolean; checks: CheckResult[] };
+    assert.equal(report.passed, false);
+    assertFirstFailure(report.checks, 'action-click');
+    assert.match(report.checks.find((check) => check.id === 'action-click')?.seen ?? '', /connection/);
+  });
 
   test('no Host check (a SHOULD) and slow answers are warnings: exit 0', async () => {
     for (const [deviation, warned] of [
