@@ -362,6 +362,7 @@ export const CHECKS: readonly Check[] = [
     id: 'error-not-found',
     section: `${DOC}#errors`,
     async run(context) {
+      needTarget(context);
       const answer = await context.probe.send({
         method: 'GET',
         path: `${BASE_PATH}/nowhere`,
@@ -375,6 +376,7 @@ export const CHECKS: readonly Check[] = [
     id: 'error-method-not-allowed',
     section: `${DOC}#errors`,
     async run(context) {
+      needTarget(context);
       for (const [method, path] of [
         ['PUT', `${BASE_PATH}/status`],
         ['GET', `${BASE_PATH}/sessions`],
@@ -408,6 +410,7 @@ export const CHECKS: readonly Check[] = [
     id: 'error-no-session',
     section: `${DOC}#errors`,
     async run(context) {
+      needTarget(context);
       const id = 'check-client-no-such-session';
       const cases = [
         { method: 'GET', path: sessionPath(id, '/view') },
@@ -461,6 +464,7 @@ export const CHECKS: readonly Check[] = [
     id: 'host-check',
     section: `${DOC}#conventions`,
     async run(context) {
+      needTarget(context);
       const answer = await getStatus(context, { host: 'rebound.example:80' });
       if (
         answer.status === 400 &&
@@ -471,7 +475,7 @@ export const CHECKS: readonly Check[] = [
       }
       // The docs say SHOULD: a warning, not a failure.
       return warn(
-        `Host: rebound.example:80 was answered ${answer.status ?? answer.noAnswer}, not 400 BAD_REQUEST: a page on another host could reach the adapter (DNS rebinding)`,
+        `Host: rebound.example:80 got ${answer.status ?? answer.noAnswer}, not 400 BAD_REQUEST: a page on another host could reach the adapter (DNS rebinding)`,
       );
     },
   },
@@ -479,6 +483,7 @@ export const CHECKS: readonly Check[] = [
     id: 'schema',
     section: `${DOC}#faults`,
     async run(context) {
+      needTarget(context);
       const off = context.probe.answers.filter((answer) => answer.problems.length > 0);
       if (off.length > 0) {
         const [first] = off;
@@ -493,6 +498,7 @@ export const CHECKS: readonly Check[] = [
     id: 'response-times',
     section: `${DOC}#conventions`,
     async run(context) {
+      needTarget(context);
       const { answers } = context.probe;
       const late = answers.filter((answer) => answer.status === undefined || answer.ms > answer.limitMs);
       if (late.length > 0) {

@@ -19,7 +19,12 @@ export function renderJson(url: string, results: readonly CheckResult[]): string
 
 function summary(results: readonly CheckResult[]): string {
   const count = (outcome: CheckResult['outcome']) => results.filter((r) => r.outcome === outcome).length;
-  const parts = [`${count('passed')} passed`, `${count('warning')} warnings`, `${count('failed')} failed`];
+  const warnings = count('warning');
+  const parts = [
+    `${count('passed')} passed`,
+    `${warnings} warning${warnings === 1 ? '' : 's'}`,
+    `${count('failed')} failed`,
+  ];
   if (count('skipped') > 0) parts.push(`${count('skipped')} skipped`);
   return `${parts.join(', ')}: ${results.every(isOk) ? 'the adapter is ready for a conformance run' : 'fix the failed checks first'}`;
 }
