@@ -5,14 +5,17 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, describe, test } from 'node:test';
+import { CHECKS } from '../src/check-client/checks.ts';
 import { renderJson, renderTable } from '../src/check-client/report.ts';
 import { type CheckResult, exitCode, runChecks } from '../src/check-client/run.ts';
+import { startSimulatedWorld } from '../src/environment/simulated-world.ts';
 import { PACKAGE_ROOT } from '../src/package-layout.ts';
+import { DEFAULT_OPTIONS } from '../src/runner/options.ts';
 import { BIN, cli } from './support/cli.ts';
 import { type Fault, serveFaultyClient } from './support/faulty-client.ts';
 import { type Deviation, serveOffProtocolClient } from './support/off-protocol-client.ts';
@@ -46,6 +49,24 @@ async function serve(args: string[]): Promise<string> {
 
 const outcomes = (results: CheckResult[]) => results.map((result) => `${result.id} ${result.outcome}`);
 
+test('each check has its own id and a section of docs/driver-protocol.md that exists', async () => {
+  const doc = await readFile(path.join(PACKAGE_ROOT, 'docs', 'driver-protocol.md'), 'utf8');
+  const anchors = new Set(
+    [...doc.matchAll(/^#+ (.+)$/gm)].map((match) =>
+      (match[1] ?? '')
+        .toLowerCase()
+        .replace(/[^a-z0-9 -]/g, '')
+        .replaceAll(' ', '-'),
+    ),
+  );
+  assert.equal(new Set(CHECKS.map((check) => check.id)).size, CHECKS.length);
+  for (const check of CHECKS) {
+    const [file, anchor] = check.section.split('#');
+    assert.equal(file, 'driver-protocol.md', check.id);
+    assert.ok(anchors.has(anchor ?? ''), `${check.id}: #${anchor} (${[...anchors].join(', ')})`);
+  }
+});
+
 describe('check-client on serve-client', () => {
   test('every check passes: exit 0, a table naming each check and its docs section', async () => {
     const url = await serve([BIN, 'serve-client', '--platform', 'windows', '--client-version', '4.7']);
@@ -70,6 +91,27 @@ describe('check-client on serve-client', () => {
     assert.match(
       stdout,
       /^\d+ passed, [01] warnings?, 0 failed: the adapter is ready for a conformance run$/m,
+    );
+  });
+
+  test('--policy-api: the session enrols in a world already running; macOS lists no partner tenants to select', async () => {
+    const world = await startSimulatedWorld({ fixturesDir: DEFAULT_OPTIONS.fixturesDir, policyApi: 'http' });
+    closers.push(world.close);
+    const url = await serve([BIN, 'serve-client', '--platform', 'macos', '--client-version', '4.7']);
+    const { code, stdout } = await cli(['check-client', url, '--json', '--policy-api', world.policyApiUrl]);
+    assert.equal(code, 0, stdout);
+    const report = JSON.parse(stdout) as { url: string; passed: boolean; checks: CheckResult[] };
+    assert.equal(report.url, url);
+    assert.equal(report.passed, true);
+    const select = report.checks.find((check) => check.id === 'action-select');
+    assert.equal(select?.outcome, 'warning');
+    assert.match(
+      select?.seen ?? '',
+      /^not exercised: the add-tenant window lists no options for amelia@acme\.example/,
+    );
+    assert.deepEqual(
+      [...world.policy.devices.values()].map((device) => `${device.username} ${device.platform}`),
+      ['amelia@acme.example macos'],
     );
   });
 
