@@ -27,6 +27,7 @@ export const errorNotOfferedCheck: Check = {
     const session = needSession(context);
     const actions: ProtocolAction[] = [
       { type: 'click', control: 'check-client: no such control' },
+      { type: 'click', control: 'Turn On', tenant: 'check-client: no such tenant' },
       { type: 'fill', field: 'check-client: no such field', value: 'x' },
       { type: 'select', option: 'check-client: no such option' },
     ];
@@ -39,7 +40,7 @@ export const errorNotOfferedCheck: Check = {
       });
       expectError(answer, 'NOT_OFFERED');
     }
-    return pass('409 NOT_OFFERED for a control, a field and an option the window does not offer');
+    return pass('409 NOT_OFFERED for a control, a tenant, a field and an option the window does not offer');
   },
 };
 
