@@ -220,6 +220,34 @@ export function createProgram(done: Done): Command {
     );
 
   program
+    .command('check-client')
+    .summary('Self-test a ccdp/1 adapter before a conformance run')
+    .description(
+      'Self-test a ccdp/1 adapter (docs/driver-protocol.md) before a conformance run: its status, a ' +
+        'session with each action kind, the long poll, every error, the Host check, the schema of ' +
+        'every answer and response times, against the simulated world started on 127.0.0.1. Prints a ' +
+        'table; exit 0 every check passed (warnings allowed), 1 one failed, 2 bad input.',
+    )
+    .argument('<url>', 'where the adapter serves ccdp/1: http://127.0.0.1:PORT')
+    .option('--json', 'the results as JSON')
+    .option(
+      '--action-timeout <ms>',
+      'how long one request may take (a long poll: its wait plus this; default 10000)',
+    )
+    .option(
+      '--platform <platform>',
+      'the platform the adapter must be: windows or macos (default: its status)',
+    )
+    .option('--client-version <x.y>', 'the version it must be (default: its status)')
+    .option(
+      '--policy-api <url>',
+      'a simulated world already running (env up, bundled fixtures) instead of starting one',
+    )
+    .action(async (url: string, flags: import('./check-client.ts').CheckClientFlags) =>
+      done(await (await import('./check-client.ts')).checkClientCommand(url, flags)),
+    );
+
+  program
     .command('env')
     .summary('The simulated world alone (env up)')
     .description('The simulated world alone.')
