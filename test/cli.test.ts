@@ -6,6 +6,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, test } from 'node:test';
+import { commandPath, createProgram, everyCommand } from '../src/cli/program.ts';
 import { PACKAGE_ROOT } from '../src/package-layout.ts';
 import type { ConformanceReport } from '../src/report/types.ts';
 import { closedPort } from './support/ccdp.ts';
@@ -355,19 +356,10 @@ describe('listings', () => {
     }
   });
 
-  const commands = [
-    'run',
-    'merge',
-    'serve-client',
-    'env',
-    'env up',
-    'expect',
-    'diff',
-    'history',
-    'verify',
-    'requirements',
-    'defects',
-  ];
+  // Every command of the declaration, so that a new one is covered as it is added.
+  const commands = everyCommand(createProgram(() => {}))
+    .slice(1)
+    .map((command) => commandPath(command).split(' ').slice(1).join(' '));
   for (const command of commands) {
     test(`${command} --help: its usage, exit 0, nothing else done`, async () => {
       const words = command.split(' ');

@@ -6,6 +6,8 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 import { COMPONENT_NAMES, OPENAPI_FILE, schemaComponents } from '../scripts/ccdp-openapi.ts';
@@ -185,5 +187,9 @@ describe('the ccdp/1 OpenAPI document', () => {
       );
       assert.ok(validate, `${name} compiles`);
     }
+  });
+
+  test('valid against the OpenAPI 3.1 schema (@seriousme/openapi-schema-validator)', async () => {
+    assert.deepEqual(await new Validator().validate(fileURLToPath(OPENAPI_FILE)), { valid: true });
   });
 });
