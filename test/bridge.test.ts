@@ -5,12 +5,13 @@
  * caught on its requirement.
  */
 import assert from 'node:assert/strict';
-import { readdir, writeFile } from 'node:fs/promises';
+import { readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DEFECTS } from '../client/core/defects.ts';
 import { bridgeBackend } from '../src/bridge/backend.ts';
 import { loadUiMap, UiMapError, uiMap } from '../src/bridge/ui-map.ts';
+import { ReferenceClientUi } from '../src/drivers/ui.ts';
 import { PACKAGE_ROOT } from '../src/package-layout.ts';
 import type { SessionResponse, ViewResponse } from '../src/protocol/ccdp.ts';
 import { type MessageKind, validateMessage } from '../src/protocol/schema.ts';
@@ -210,6 +211,61 @@ describe('the bridge through chromedriver and the reference web UI', () => {
       await call('error', 404, 'GET', `${at}/view`);
     } finally {
       await listener.close();
+    }
+  });
+
+  test('a client at a URL: restart as a new WebDriver session, the log file as evidence, its data cleared after', async () => {
+    const dir = await tempDir('bridge-url-');
+    const logFile = path.join(dir, 'client.log');
+    const cleared = path.join(dir, 'cleared');
+    await writeFile(logFile, 'started\nenrolled alex@acme.example\n');
+    const ui = new ReferenceClientUi({ policyApi: () => new StubPolicyApi({}), signIn: stubSignIn([]) });
+    const url = await ui.start({
+      platform: 'macos',
+      clientVersion: '4.7',
+      policyApiUrl: 'http://127.0.0.1:9/',
+      username: 'alex@acme.example',
+    });
+    const map = uiMap(
+      {
+        start: { app: 'url', url },
+        restart: 'new-session',
+        clearData: {
+          command: [process.execPath, '-e', 'require("node:fs").writeFileSync(process.argv[1], "")', cleared],
+        },
+        log: { file: logFile },
+      },
+      'url.yaml',
+    );
+    const listener = await serveCcdp(
+      ccdpHandler(
+        bridgeBackend({
+          webdriver: new URL(driver.url),
+          capabilities: driver.capabilities,
+          map,
+          platform: 'macos',
+          clientVersion: '4.7',
+        }),
+      ),
+    );
+    try {
+      const created = (
+        await request(`${listener.url}/ccdp/1/sessions`, 'POST', sessionRequest({ platform: 'macos' }))
+      ).body as SessionResponse;
+      assert.equal(created.view.window, 'main', JSON.stringify(created));
+      const at = `${listener.url}/ccdp/1/sessions/${created.id}`;
+      const restarted = (await request(`${at}/actions`, 'POST', { type: 'restart' })).body as ViewResponse;
+      assert.equal(restarted.view.window, 'main', JSON.stringify(restarted));
+      assert.ok(restarted.serial > created.serial);
+      assert.deepEqual((await request(`${at}/evidence`, 'GET')).body, {
+        log: ['started', 'enrolled alex@acme.example'],
+      });
+      await assert.rejects(stat(cleared));
+      assert.equal((await request(at, 'DELETE')).status, 204);
+      assert.equal((await stat(cleared)).isFile(), true);
+    } finally {
+      await listener.close();
+      await ui.stop();
     }
   });
 

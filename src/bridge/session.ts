@@ -101,23 +101,30 @@ export class BridgeSession implements CcdpSession {
     });
   }
 
+  /** Ends the WebDriver session, stops the app, clears its data: each even when one before failed. */
   async stop(): Promise<void> {
-    try {
-      await this.#close();
-      await this.#options.app?.stop();
-    } finally {
-      const clear = this.#options.map.clearData?.command;
-      if (clear !== undefined) await run(clear);
-    }
+    const clear = this.#options.map.clearData?.command;
+    const steps = [
+      () => this.#close(),
+      () => this.#options.app?.stop(),
+      () => (clear === undefined ? undefined : run(clear)),
+    ];
+    const failures: unknown[] = [];
+    for (const step of steps)
+      await Promise.resolve()
+        .then(step)
+        .catch((error: unknown) => failures.push(error));
+    if (failures.length > 0) throw failures[0];
   }
 
+  /** The lines of the map's log file, else the log of the app the bridge started, else none. */
   async evidence(): Promise<string[]> {
-    const app = this.#options.app;
-    if (app !== undefined) return (await app.evidence()).log;
     const file = this.#options.map.log?.file;
-    if (file === undefined) return [];
-    const text = await readFile(file, 'utf8').catch(() => '');
-    return text.split(/\r?\n/).filter((line) => line !== '');
+    if (file !== undefined) {
+      const text = await readFile(file, 'utf8').catch(() => '');
+      return text.split(/\r?\n/).filter((line) => line !== '');
+    }
+    return (await this.#options.app?.evidence())?.log ?? [];
   }
 
   async #open(): Promise<void> {
