@@ -48,6 +48,15 @@ export interface ServeClientFlags {
   port?: string;
 }
 
+export interface BridgeWebDriverFlags {
+  webdriver?: string;
+  capabilities?: string;
+  uiMap?: string;
+  port?: string;
+  platform?: string;
+  clientVersion?: string;
+}
+
 export interface EnvUpFlags {
   port?: string;
   fixtures?: string;
@@ -245,6 +254,27 @@ export function createProgram(done: Done): Command {
     )
     .action(async (url: string, flags: import('./check-client.ts').CheckClientFlags) =>
       done(await (await import('./check-client.ts')).checkClientCommand(url, flags)),
+    );
+
+  program
+    .command('bridge')
+    .summary('Serve ccdp/1 for a client driven through its UI (bridge webdriver)')
+    .description('Serve ccdp/1 for a client driven through its user interface.')
+    .command('webdriver')
+    .summary('Serve ccdp/1 on 127.0.0.1, each session and action through a WebDriver session')
+    .description(
+      'Serve ccdp/1 on 127.0.0.1 until SIGTERM/SIGINT, performing each session and action through a ' +
+        "WebDriver session (Appium, WinAppDriver, chromedriver) on the client's UI, read by a UI map " +
+        '(docs/bridge.md); prints "ccdp/1 listening on http://127.0.0.1:PORT" first.',
+    )
+    .option('--webdriver <url>', 'the WebDriver server, e.g. http://127.0.0.1:4723/')
+    .option('--capabilities <file>', 'a JSON file: the W3C capabilities of each WebDriver session')
+    .option('--ui-map <file>', "a YAML file: how the client's windows are found and read")
+    .option('--port <n>', 'the port (default 0: any free one)')
+    .option('--platform <platform>', "windows or macos (default: the map's client.platform)")
+    .option('--client-version <x.y>', "the client's version (default: the map's client.version)")
+    .action(async (flags: BridgeWebDriverFlags) =>
+      done(await (await import('./bridge.ts')).bridgeWebDriverCommand(flags)),
     );
 
   program

@@ -1,0 +1,308 @@
+/**
+ * The WebDriver bridge (issue 13): the UI map and its defaults, the shipped maps, and the bridge
+ * driving the reference client's web UI through Debian's chromedriver: a session's life cycle over
+ * ccdp/1, the full suite with the in-process verdicts on every default target, and every defect
+ * caught on its requirement.
+ */
+import assert from 'node:assert/strict';
+import { readdir, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { DEFECTS } from '../client/core/defects.ts';
+import { bridgeBackend } from '../src/bridge/backend.ts';
+import { loadUiMap, UiMapError, uiMap } from '../src/bridge/ui-map.ts';
+import { ReferenceClientUi } from '../src/drivers/ui.ts';
+import { PACKAGE_ROOT } from '../src/package-layout.ts';
+import type { SessionResponse, ViewResponse } from '../src/protocol/ccdp.ts';
+import { type MessageKind, validateMessage } from '../src/protocol/schema.ts';
+import { type CcdpListener, ccdpHandler, serveCcdp } from '../src/protocol/server.ts';
+import { DEFAULT_TARGETS } from '../src/runner/options.ts';
+import { request, sessionRequest } from './support/ccdp.ts';
+import { type Chromedriver, startChromedriver } from './support/chromedriver.ts';
+import { BIN, cli, tempDir } from './support/cli.ts';
+import { StubPolicyApi, stubSignIn } from './support/reference-client-stubs.ts';
+import { defectRuns, run, verdicts } from './support/runs.ts';
+
+const MAPS = path.join(PACKAGE_ROOT, 'bridge', 'ui-maps');
+const WEB_MAP = path.join(MAPS, 'web.yaml');
+
+describe('the UI map', () => {
+  test('an empty map is the web defaults: the accessible names of docs/ui-contract.md', () => {
+    const map = uiMap(null, 'empty.yaml');
+    assert.equal(map.driver, 'web');
+    assert.deepEqual(map.start, { app: 'reference-web-ui' });
+    assert.equal(map.restart, 'navigate');
+    assert.deepEqual(map.window.titles, {
+      main: 'Zscaler Client Connector',
+      'private-access': 'Private Access',
+      'add-tenant': 'Add Tenant',
+      authentication: 'Sign In - ',
+    });
+    assert.match(map.tenants.partner.value, /'Partner tenants'/);
+    assert.match(map.authorizationUrl.locator.value, /'Open the sign-in page'/);
+    assert.equal(map.authorizationUrl.read, '@href');
+  });
+
+  test('a key given replaces that default only; a native driver starts the app by its capabilities', () => {
+    const map = uiMap(
+      {
+        driver: 'windows',
+        window: { titles: { main: 'Client Connector' } },
+        controls: { name: '@AutomationId' },
+      },
+      'win.yaml',
+    );
+    assert.equal(map.window.titles.main, 'Client Connector');
+    assert.equal(map.window.titles['private-access'], 'Private Access');
+    assert.equal(map.controls.name, '@AutomationId');
+    assert.match(map.controls.locator.value, /Button/);
+    assert.deepEqual(map.start, { app: 'capabilities' });
+    assert.equal(map.restart, 'new-session');
+  });
+
+  const bad: [string, unknown, RegExp][] = [
+    [
+      'an unknown key',
+      { window: { titel: 'x' } },
+      /^bad\.yaml: window\.titel: unknown key \(expected one of locator, title, busy, titles\)$/,
+    ],
+    [
+      'a locator without value',
+      { controls: { locator: { using: 'name' } } },
+      /^bad\.yaml: controls\.locator\.value: missing$/,
+    ],
+    [
+      'a read that is none',
+      { fields: { name: 'aria' } },
+      /^bad\.yaml: fields\.name: expected text, label \(the computed accessible name\) or @ATTRIBUTE \(got "aria"\)$/,
+    ],
+    [
+      'an unknown driver',
+      { driver: 'safari' },
+      /^bad\.yaml: driver: expected web, windows or mac2 \(got "safari"\)$/,
+    ],
+    ['a url start without url', { start: { app: 'url' } }, /^bad\.yaml: start\.url: missing \(app: url\)$/],
+  ];
+  for (const [what, data, message] of bad) {
+    test(`${what} is one line naming the key`, () => {
+      assert.throws(
+        () => uiMap(data, 'bad.yaml'),
+        (error: unknown) => {
+          assert.ok(error instanceof UiMapError);
+          assert.match(error.message, message);
+          return true;
+        },
+      );
+    });
+  }
+
+  test('the shipped maps (web, windows, macos) validate', async () => {
+    const files = (await readdir(MAPS)).filter((file) => file.endsWith('.yaml')).sort();
+    assert.deepEqual(files, ['macos.yaml', 'web.yaml', 'windows.yaml']);
+    const drivers = await Promise.all(
+      files.map(async (file) => (await loadUiMap(path.join(MAPS, file))).driver),
+    );
+    assert.deepEqual(drivers, ['mac2', 'web', 'windows']);
+  });
+
+  test('bridge webdriver with a bad map: one line naming the file and the key, exit 2', async () => {
+    const dir = await tempDir('ui-map-');
+    const file = path.join(dir, 'map.yaml');
+    await writeFile(file, 'driver: web\ntenants:\n  zpa:\n    locatr: {using: xpath, value: x}\n');
+    const caps = path.join(dir, 'caps.json');
+    await writeFile(caps, '{}');
+    const result = await cli([
+      'bridge',
+      'webdriver',
+      '--webdriver',
+      'http://127.0.0.1:9/',
+      '--capabilities',
+      caps,
+      '--ui-map',
+      file,
+      '--platform',
+      'windows',
+      '--client-version',
+      '4.7',
+    ]);
+    assert.equal(result.code, 2);
+    assert.equal(
+      result.stderr.trim(),
+      `connector-conformance bridge webdriver: --ui-map ${file}: tenants.zpa.locatr: unknown key (expected one of locator, read)`,
+    );
+  });
+});
+
+describe('the bridge through chromedriver and the reference web UI', () => {
+  let driver: Chromedriver;
+  before(async () => {
+    driver = await startChromedriver();
+  });
+  after(() => driver?.stop());
+
+  test('a session: started, read, acted on, NOT_OFFERED, long-polled, its log, deleted; every body valid', async () => {
+    const api = new StubPolicyApi({});
+    const listener: CcdpListener = await serveCcdp(
+      ccdpHandler(
+        bridgeBackend({
+          webdriver: new URL(driver.url),
+          capabilities: driver.capabilities,
+          map: await loadUiMap(WEB_MAP),
+          platform: 'windows',
+          clientVersion: '4.7',
+          deps: { policyApi: () => api, signIn: stubSignIn([]) },
+        }),
+      ),
+    );
+    const call = async (kind: MessageKind, status: number, method: string, where: string, body?: unknown) => {
+      const answer = await request(`${listener.url}/ccdp/1${where}`, method, body);
+      assert.equal(answer.status, status, JSON.stringify(answer.body));
+      assert.deepEqual(validateMessage(kind, answer.body), [], JSON.stringify(answer.body));
+      return answer.body;
+    };
+    try {
+      const status = (await call('status', 200, 'GET', '/status')) as { capabilities: { defects: string[] } };
+      assert.equal(status.capabilities.defects.length, DEFECTS.length);
+      const created = (await call('session', 201, 'POST', '/sessions', sessionRequest())) as SessionResponse;
+      assert.equal(created.view.window, 'main');
+      assert.equal(created.idle, false);
+      assert.ok(created.view.controls.includes('Private Access'), created.view.controls.join(', '));
+      const at = `/sessions/${created.id}`;
+
+      const opened = (await call('view-response', 200, 'POST', `${at}/actions`, {
+        type: 'click',
+        control: 'Private Access',
+      })) as ViewResponse;
+      assert.equal(opened.view.window, 'private-access');
+      assert.ok(opened.serial > created.serial);
+      assert.deepEqual(
+        opened.view.tenants.map((tenant) => [tenant.name, tenant.role, tenant.zpa]),
+        [['Acme Corp', 'main', 'on']],
+      );
+
+      const refused = (await call('error', 409, 'POST', `${at}/actions`, {
+        type: 'click',
+        control: 'Connect',
+      })) as {
+        code: string;
+        message: string;
+      };
+      assert.equal(refused.code, 'NOT_OFFERED');
+      assert.match(
+        refused.message,
+        /^the Private Access window offers no control "Connect" \(controls: .*Add Partner Tenant/,
+      );
+
+      const same = (await call(
+        'view-response',
+        200,
+        'GET',
+        `${at}/view?after=${opened.serial}&wait=100`,
+      )) as ViewResponse;
+      assert.equal(same.serial, opened.serial);
+      assert.deepEqual(same.view, opened.view);
+
+      const evidence = (await call('evidence', 200, 'GET', `${at}/evidence`)) as { log: string[] };
+      assert.ok(
+        evidence.log.some((line) => line.includes('Private Access')),
+        evidence.log.join('\n'),
+      );
+      assert.equal((await request(`${listener.url}/ccdp/1${at}`, 'DELETE')).status, 204);
+      await call('error', 404, 'GET', `${at}/view`);
+    } finally {
+      await listener.close();
+    }
+  });
+
+  test('a client at a URL: restart as a new WebDriver session, the log file as evidence, its data cleared after', async () => {
+    const dir = await tempDir('bridge-url-');
+    const logFile = path.join(dir, 'client.log');
+    const cleared = path.join(dir, 'cleared');
+    await writeFile(logFile, 'started\nenrolled alex@acme.example\n');
+    const ui = new ReferenceClientUi({ policyApi: () => new StubPolicyApi({}), signIn: stubSignIn([]) });
+    const url = await ui.start({
+      platform: 'macos',
+      clientVersion: '4.7',
+      policyApiUrl: 'http://127.0.0.1:9/',
+      username: 'alex@acme.example',
+    });
+    const map = uiMap(
+      {
+        start: { app: 'url', url },
+        restart: 'new-session',
+        clearData: {
+          command: [process.execPath, '-e', 'require("node:fs").writeFileSync(process.argv[1], "")', cleared],
+        },
+        log: { file: logFile },
+      },
+      'url.yaml',
+    );
+    const listener = await serveCcdp(
+      ccdpHandler(
+        bridgeBackend({
+          webdriver: new URL(driver.url),
+          capabilities: driver.capabilities,
+          map,
+          platform: 'macos',
+          clientVersion: '4.7',
+        }),
+      ),
+    );
+    try {
+      const created = (
+        await request(`${listener.url}/ccdp/1/sessions`, 'POST', sessionRequest({ platform: 'macos' }))
+      ).body as SessionResponse;
+      assert.equal(created.view.window, 'main', JSON.stringify(created));
+      const at = `${listener.url}/ccdp/1/sessions/${created.id}`;
+      const restarted = (await request(`${at}/actions`, 'POST', { type: 'restart' })).body as ViewResponse;
+      assert.equal(restarted.view.window, 'main', JSON.stringify(restarted));
+      assert.ok(restarted.serial > created.serial);
+      assert.deepEqual((await request(`${at}/evidence`, 'GET')).body, {
+        log: ['started', 'enrolled alex@acme.example'],
+      });
+      await assert.rejects(stat(cleared));
+      assert.equal((await request(at, 'DELETE')).status, 204);
+      assert.equal((await stat(cleared)).isFile(), true);
+    } finally {
+      await listener.close();
+      await ui.stop();
+    }
+  });
+
+  /** One bridge per worker, all on one chromedriver, as a QA team would start it. */
+  const bridgeCommand = () =>
+    [
+      `node ${BIN} bridge webdriver --webdriver ${driver.url} --capabilities ${driver.capabilitiesFile}`,
+      `--ui-map ${WEB_MAP} --platform {platform} --client-version {version} --port {port}`,
+    ].join(' ');
+
+  test('the full suite through the bridge gives the in-process verdicts on every default target', async (t) => {
+    const inProcess = await run({});
+    const started = performance.now();
+    const bridged = await run({ clientCommand: bridgeCommand(), parallel: 2 });
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    assert.equal(bridged.report.run.exitCode, 0, JSON.stringify(bridged.report.run.errors));
+    assert.deepEqual(bridged.report.run.targets, DEFAULT_TARGETS);
+    assert.deepEqual(verdicts(bridged.report), verdicts(inProcess.report));
+    assert.equal(bridged.report.summary.scenarios, inProcess.report.summary.scenarios);
+    t.diagnostic(`the full suite through the bridge: ${seconds} s`);
+  });
+
+  // A window that does not open, a wrong identity provider, a tunnel rule broken, a partner lost over a
+  // restart: one defect of each kind. Every defect through the bridge takes about 27 min here, too
+  // much for npm test as it is (issue 13 keeps that open).
+  const SAMPLE = [
+    'private-access-does-not-open',
+    'opens-own-idp',
+    'tunnels-overlap-while-switching',
+    'partner-not-saved',
+  ];
+  for (const defect of DEFECTS.filter((candidate) => SAMPLE.includes(candidate.name))) {
+    test(`${defect.name}: caught through the bridge on ${(defect.shownIn ?? [defect.requirement]).join(' and ')}'s scenarios`, async () => {
+      const { inProcess, other } = await defectRuns(defect, { clientCommand: bridgeCommand() });
+      assert.equal(other.report.run.exitCode, 1, JSON.stringify(other.report.run.errors));
+      assert.equal(other.report.client.defect, defect.name);
+      assert.deepEqual(verdicts(other.report), verdicts(inProcess.report));
+    });
+  }
+});
