@@ -186,10 +186,20 @@ describe('installed in a fresh project (Node 24)', () => {
     const lines = [...readme.matchAll(/^npx connector-conformance (.*)$/gm)].map(([, rest]) => rest ?? '');
     assert.ok(lines.length > 20, `${lines.length} lines`);
     const helps = new Map<string, string>();
+    const program = createProgram(() => {});
     for (const line of lines) {
-      const words = line.split(/\s+/);
-      const command = words[0] === 'env' ? ['env', 'up'] : [words[0] ?? ''];
-      const key = command.join(' ');
+      // The command the line names: its words down the declaration (`env up`, `bridge webdriver`).
+      const command: string[] = [];
+      let declared = program;
+      for (const word of line.split(/\s+/)) {
+        const sub = declared.commands.find((candidate) => candidate.name() === word);
+        if (sub === undefined) break;
+        command.push(word);
+        declared = sub;
+      }
+      // `help [COMMAND]` is commander's own: the program's help names its flags (--version).
+      const key = command.length === 0 && line.startsWith('help ') ? 'help' : command.join(' ');
+      assert.ok(key !== '', `README: npx connector-conformance ${line}: no such command`);
       if (!helps.has(key)) {
         const { stdout } = succeeded(
           await sh(process.execPath, [bin, ...command, '--help'], project),
