@@ -3,15 +3,15 @@
  * action through a WebDriver session on the client's UI, read by a UI map (docs/bridge.md). The first
  * line on stdout says where: `ccdp/1 listening on http://127.0.0.1:PORT`. Runs until SIGTERM/SIGINT.
  */
+
 import { readFile } from 'node:fs/promises';
 import { bridgeBackend } from '../bridge/backend.ts';
 import { loadUiMap, UiMapError } from '../bridge/ui-map.ts';
 import { missingDependency } from '../optional-dependency.ts';
-import { PROTOCOL } from '../protocol/ccdp.ts';
-import { ccdpHandler, serveCcdp } from '../protocol/server.ts';
+import { ccdpHandler } from '../protocol/server.ts';
 import { InputError } from './flags.ts';
-import { out } from './output.ts';
 import type { BridgeWebDriverFlags } from './program.ts';
+import { serveUntilStopped } from './serve-ccdp.ts';
 
 const VERSION = /^\d+(\.\d+){0,3}$/;
 
@@ -51,22 +51,10 @@ export async function bridgeWebDriverCommand(flags: BridgeWebDriverFlags): Promi
   if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) {
     throw new InputError(`--port: expected a port from 0 (any free one) to 65535 (got "${port}")`);
   }
-  const listener = await serveCcdp(
+  return serveUntilStopped(
     ccdpHandler(bridgeBackend({ webdriver, capabilities, map, platform, clientVersion })),
     Number(port),
   );
-  out(`${PROTOCOL} listening on ${listener.url}\n`);
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGTERM', stop);
-      process.off('SIGINT', stop);
-      resolve();
-    };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
-  });
-  await listener.close();
-  return 0;
 }
 
 async function readCapabilities(file: string): Promise<Record<string, unknown>> {

@@ -3,12 +3,12 @@
  * the driver protocol ccdp/1 on 127.0.0.1 until SIGTERM or SIGINT. The first line on stdout says
  * where: `ccdp/1 listening on http://127.0.0.1:PORT`.
  */
-import { referenceClientHandler, serveCcdp } from '../../client/protocol/server.ts';
+
+import { referenceClientHandler } from '../../client/protocol/server.ts';
 import type { Platform } from '../fixtures/types.ts';
-import { PROTOCOL } from '../protocol/ccdp.ts';
 import { InputError } from './flags.ts';
-import { out } from './output.ts';
 import type { ServeClientFlags } from './program.ts';
+import { serveUntilStopped } from './serve-ccdp.ts';
 
 const VERSION = /^\d+(\.\d+){0,3}$/;
 
@@ -43,20 +43,8 @@ export function serveClientCommand(flags: ServeClientFlags): Promise<number> {
 
 /** Serves until SIGTERM or SIGINT; resolves with the exit code once the client has stopped. */
 export async function serveClient(args: ServeClientArgs): Promise<number> {
-  const listener = await serveCcdp(
+  return serveUntilStopped(
     referenceClientHandler({ platform: args.platform, clientVersion: args.clientVersion }),
     args.port,
   );
-  out(`${PROTOCOL} listening on ${listener.url}\n`);
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGTERM', stop);
-      process.off('SIGINT', stop);
-      resolve();
-    };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
-  });
-  await listener.close();
-  return 0;
 }

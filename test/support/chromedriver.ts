@@ -2,7 +2,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { findChromium } from '../../src/browser/chromium.ts';
+import { chromiumArgs, findChromium } from '../../src/browser/chromium.ts';
 import { closedPort } from './ccdp.ts';
 import { tempDir } from './cli.ts';
 
@@ -32,17 +32,12 @@ export async function startChromedriver(): Promise<Chromedriver> {
     browserName: 'chrome',
     'goog:chromeOptions': {
       binary,
+      // The harness's own switches (loopback only), and no popups: the user agent opens the sign-in.
       args: [
         binary.includes('headless-shell') ? '--headless' : '--headless=new',
         '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
+        ...chromiumArgs().filter((arg) => arg !== '--no-sandbox'),
         '--block-new-web-contents',
-        '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
       ],
     },
   };
