@@ -8,16 +8,20 @@ import assert from 'node:assert/strict';
 import { readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import type { Client } from 'webdriver';
 import { DEFECTS } from '../client/core/defects.ts';
-import { bridgeBackend } from '../src/bridge/backend.ts';
+import { bridgeBackend, connectWebDriver } from '../src/bridge/backend.ts';
+import { KeptWebDriverSession } from '../src/bridge/kept-session.ts';
+import { BridgeSession } from '../src/bridge/session.ts';
 import { loadUiMap, UiMapError, uiMap } from '../src/bridge/ui-map.ts';
+import type { SessionOptions } from '../src/drivers/types.ts';
 import { ReferenceClientUi } from '../src/drivers/ui.ts';
 import { PACKAGE_ROOT } from '../src/package-layout.ts';
 import type { SessionResponse, ViewResponse } from '../src/protocol/ccdp.ts';
 import { type MessageKind, validateMessage } from '../src/protocol/schema.ts';
 import { type CcdpListener, ccdpHandler, serveCcdp } from '../src/protocol/server.ts';
 import { DEFAULT_TARGETS } from '../src/runner/options.ts';
-import { request, sessionRequest } from './support/ccdp.ts';
+import { request, serveCcdpProcess, sessionRequest } from './support/ccdp.ts';
 import { type Chromedriver, startChromedriver } from './support/chromedriver.ts';
 import { BIN, cli, tempDir } from './support/cli.ts';
 import { StubPolicyApi, stubSignIn } from './support/reference-client-stubs.ts';
@@ -32,6 +36,8 @@ describe('the UI map', () => {
     assert.equal(map.driver, 'web');
     assert.deepEqual(map.start, { app: 'reference-web-ui' });
     assert.equal(map.restart, 'navigate');
+    assert.equal(map.webdriverSession, 'kept');
+    assert.equal(map.changes, 'page-source');
     assert.deepEqual(map.window.titles, {
       main: 'Zscaler Client Connector',
       'private-access': 'Private Access',
@@ -58,6 +64,11 @@ describe('the UI map', () => {
     assert.match(map.controls.locator.value, /Button/);
     assert.deepEqual(map.start, { app: 'capabilities' });
     assert.equal(map.restart, 'new-session');
+    assert.equal(map.webdriverSession, 'new');
+    assert.equal(
+      uiMap({ start: { app: 'url', url: 'http://127.0.0.1:8/' } }, 'url.yaml').webdriverSession,
+      'new',
+    );
   });
 
   const bad: [string, unknown, RegExp][] = [
@@ -82,6 +93,21 @@ describe('the UI map', () => {
       /^bad\.yaml: driver: expected web, windows or mac2 \(got "safari"\)$/,
     ],
     ['a url start without url', { start: { app: 'url' } }, /^bad\.yaml: start\.url: missing \(app: url\)$/],
+    [
+      'a kept WebDriver session for an app the capabilities start',
+      { driver: 'windows', webdriverSession: 'kept' },
+      /^bad\.yaml: webdriverSession: kept needs start\.app reference-web-ui or url \(the capabilities start the app/,
+    ],
+    [
+      'a kept WebDriver session restarted as a new one',
+      { restart: 'new-session' },
+      /^bad\.yaml: restart: new-session ends the WebDriver session that webdriverSession: kept keeps \(give webdriverSession: new\)$/,
+    ],
+    [
+      'changes that are none',
+      { changes: 'never' },
+      /^bad\.yaml: changes: expected page-source or read \(got "never"\)$/,
+    ],
   ];
   for (const [what, data, message] of bad) {
     test(`${what} is one line naming the key`, () => {
@@ -214,6 +240,120 @@ describe('the bridge through chromedriver and the reference web UI', () => {
     }
   });
 
+  const SESSION: SessionOptions = {
+    platform: 'windows',
+    clientVersion: '4.7',
+    policyApiUrl: 'http://127.0.0.1:9/',
+    username: 'alex@acme.example',
+  };
+
+  /** A WebDriver session on chromedriver whose commands are counted by name. */
+  async function countedSession() {
+    // The whole of WebdriverIO's client, for the commands a test needs beyond the bridge's (cookies).
+    const client = (await connectWebDriver({
+      webdriver: new URL(driver.url),
+      capabilities: driver.capabilities,
+    })) as unknown as Client;
+    const calls: string[] = [];
+    // Its commands are read-only properties: each is shadowed on an object inheriting the rest.
+    const counted = Object.create(client) as Client;
+    const keys = new Set<string>();
+    for (
+      let at: object | null = client;
+      at !== null && at !== Object.prototype;
+      at = Object.getPrototypeOf(at)
+    )
+      for (const key of Object.getOwnPropertyNames(at)) keys.add(key);
+    for (const key of keys) {
+      const command = Reflect.get(client, key) as unknown;
+      if (key === 'constructor' || typeof command !== 'function') continue;
+      Object.defineProperty(counted, key, {
+        value: (...args: unknown[]) => {
+          calls.push(key);
+          return command.apply(client, args);
+        },
+      });
+    }
+    return { client: counted, calls };
+  }
+
+  test('a read stands while the page source is the same: one command; a changed window is read anew', async () => {
+    const { client, calls } = await countedSession();
+    const ui = new ReferenceClientUi({ policyApi: () => new StubPolicyApi({}), signIn: stubSignIn([]) });
+    const session = new BridgeSession({
+      map: await loadUiMap(WEB_MAP),
+      connect: async () => client,
+      app: ui,
+    });
+    try {
+      await session.start(SESSION);
+      // The page may still change as it connects its event stream: read until a read costs one command.
+      const first = await session.read();
+      for (let attempt = 0; attempt < 10; attempt += 1) {
+        calls.length = 0;
+        assert.deepEqual(await session.read(), first);
+        if (calls.length === 1) break;
+      }
+      assert.deepEqual(calls, ['getPageSource']);
+      await session.act({ type: 'click', control: 'Private Access' });
+      calls.length = 0;
+      const opened = await session.read();
+      assert.equal(opened.view.window, 'private-access');
+      assert.ok(opened.serial > first.serial);
+      assert.ok(calls.length > 10, calls.join(' '));
+    } finally {
+      await session.stop();
+    }
+    assert.deepEqual(calls.at(-1), 'deleteSession');
+  });
+
+  test('changes: read reads the window every time', async () => {
+    const { client, calls } = await countedSession();
+    const ui = new ReferenceClientUi({ policyApi: () => new StubPolicyApi({}), signIn: stubSignIn([]) });
+    const map = uiMap({ changes: 'read' }, 'read.yaml');
+    const session = new BridgeSession({ map, connect: async () => client, app: ui });
+    try {
+      await session.start(SESSION);
+      calls.length = 0;
+      await session.read();
+      assert.ok(!calls.includes('getPageSource'), calls.join(' '));
+      assert.ok(calls.length > 10, calls.join(' '));
+    } finally {
+      await session.stop();
+    }
+  });
+
+  test('a kept WebDriver session serves one session after another, its cookies deleted; a dead one is replaced', async () => {
+    let opened = 0;
+    const kept = new KeptWebDriverSession<Client>(async () => {
+      opened += 1;
+      return (await countedSession()).client;
+    });
+    const ui = new ReferenceClientUi({ policyApi: () => new StubPolicyApi({}), signIn: stubSignIn([]) });
+    const url = await ui.start(SESSION);
+    try {
+      const first = await kept.take();
+      await first.navigateTo(url);
+      await first.addCookie({ name: 'left', value: 'over' });
+      await kept.give(first);
+      assert.equal(await first.getUrl(), 'about:blank');
+      const second = await kept.take();
+      assert.equal(second, first);
+      assert.equal(opened, 1);
+      await second.navigateTo(url);
+      assert.deepEqual(await second.getAllCookies(), []);
+      await kept.give(second);
+      await second.deleteSession();
+      const third = await kept.take();
+      assert.notEqual(third, second);
+      assert.equal(opened, 2);
+      await kept.give(third);
+    } finally {
+      await kept.close();
+      await ui.stop();
+    }
+  });
+
   test('a client at a URL: restart as a new WebDriver session, the log file as evidence, its data cleared after', async () => {
     const dir = await tempDir('bridge-url-');
     const logFile = path.join(dir, 'client.log');
@@ -270,11 +410,41 @@ describe('the bridge through chromedriver and the reference web UI', () => {
   });
 
   /** One bridge per worker, all on one chromedriver, as a QA team would start it. */
+  const bridgeArgs = (at: { platform: string; version: string; port: string }) => [
+    'bridge',
+    'webdriver',
+    '--webdriver',
+    driver.url,
+    '--capabilities',
+    driver.capabilitiesFile,
+    '--ui-map',
+    WEB_MAP,
+    '--platform',
+    at.platform,
+    '--client-version',
+    at.version,
+    '--port',
+    at.port,
+  ];
   const bridgeCommand = () =>
-    [
-      `node ${BIN} bridge webdriver --webdriver ${driver.url} --capabilities ${driver.capabilitiesFile}`,
-      `--ui-map ${WEB_MAP} --platform {platform} --client-version {version} --port {port}`,
-    ].join(' ');
+    ['node', BIN, ...bridgeArgs({ platform: '{platform}', version: '{version}', port: '{port}' })].join(' ');
+
+  test('check-client passes on the bridge: every check of the self-test, exit 0', async () => {
+    const closers: (() => Promise<void>)[] = [];
+    try {
+      const url = await serveCcdpProcess(
+        [BIN, ...bridgeArgs({ platform: 'windows', version: '4.7', port: '0' })],
+        closers,
+      );
+      const { code, stdout, stderr } = await cli(['check-client', url, '--platform', 'windows']);
+      assert.equal(code, 0, stdout + stderr);
+      const rows = stdout.trim().split('\n').slice(1, -1);
+      assert.ok(rows.length >= 20, stdout);
+      for (const row of rows) assert.match(row, /^\S+\s+passed\s+driver-protocol\.md#/, row);
+    } finally {
+      await Promise.all(closers.map((close) => close()));
+    }
+  });
 
   test('the full suite through the bridge gives the in-process verdicts on every default target', async (t) => {
     const inProcess = await run({});

@@ -3,12 +3,9 @@
  * protocol it names the check that failed (the first one; later ones may follow from it).
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { after, describe, test } from 'node:test';
 import { CHECKS } from '../src/check-client/checks.ts';
 import { renderJson, renderTable } from '../src/check-client/report.ts';
@@ -16,6 +13,7 @@ import { type CheckResult, exitCode, runChecks } from '../src/check-client/run.t
 import { startSimulatedWorld } from '../src/environment/simulated-world.ts';
 import { PACKAGE_ROOT } from '../src/package-layout.ts';
 import { DEFAULT_OPTIONS } from '../src/runner/options.ts';
+import { serveCcdpProcess } from './support/ccdp.ts';
 import { BIN, cli } from './support/cli.ts';
 import { type Fault, serveFaultyClient } from './support/faulty-client.ts';
 import { type Deviation, serveOffProtocolClient } from './support/off-protocol-client.ts';
@@ -34,18 +32,7 @@ const check = (baseUrl: string) =>
   });
 
 /** Starts a ccdp/1 server as its own process (stopped after the tests); resolves with its URL. */
-async function serve(args: string[]): Promise<string> {
-  const child = spawn(process.execPath, args);
-  const exited = once(child, 'exit');
-  closers.push(async () => {
-    if (child.exitCode === null) child.kill('SIGTERM');
-    await exited;
-  });
-  const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
-  const url = /^ccdp\/1 listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(line)?.[1];
-  assert.ok(url, line);
-  return url;
-}
+const serve = (args: string[]) => serveCcdpProcess(args, closers);
 
 const outcomes = (results: CheckResult[]) => results.map((result) => `${result.id} ${result.outcome}`);
 

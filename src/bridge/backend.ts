@@ -11,6 +11,7 @@ import { CLIENT_NAME } from '../../client/protocol/server.ts';
 import { ExternalUi, ReferenceClientUi } from '../drivers/ui.ts';
 import type { Platform } from '../fixtures/types.ts';
 import type { CcdpBackend } from '../protocol/server.ts';
+import { KeptWebDriverSession } from './kept-session.ts';
 import { type BridgedApp, BridgeSession } from './session.ts';
 import type { UiMap } from './ui-map.ts';
 import type { WebDriverClient } from './window-reader.ts';
@@ -31,6 +32,8 @@ export interface BridgeOptions {
 export function bridgeBackend(options: BridgeOptions): CcdpBackend {
   const { map } = options;
   const reference = map.start.app === 'reference-web-ui';
+  const kept =
+    map.webdriverSession === 'kept' ? new KeptWebDriverSession(() => connectWebDriver(options)) : undefined;
   return {
     client: {
       name:
@@ -44,13 +47,15 @@ export function bridgeBackend(options: BridgeOptions): CcdpBackend {
       const app = appOf(map, options.deps);
       const session = new BridgeSession({
         map,
-        connect: () => connect(options),
+        connect: () => kept?.take() ?? connectWebDriver(options),
+        ...(kept === undefined ? {} : { release: (driver: WebDriverClient) => kept.give(driver) }),
         ...(app === undefined ? {} : { app }),
         ...(options.actionTimeoutMs === undefined ? {} : { actionTimeoutMs: options.actionTimeoutMs }),
       });
       await session.start(request);
       return session;
     },
+    close: async () => kept?.close(),
   };
 }
 
@@ -61,7 +66,9 @@ function appOf(map: UiMap, deps: ReferenceClientDeps = {}): BridgedApp | undefin
 }
 
 /** A new WebDriver session at the given server: never one WebdriverIO would start or download itself. */
-async function connect(options: BridgeOptions): Promise<WebDriverClient> {
+export async function connectWebDriver(
+  options: Pick<BridgeOptions, 'webdriver' | 'capabilities'>,
+): Promise<WebDriverClient> {
   // WebdriverIO logs every command at "info" unless told otherwise, on the bridge's stdout.
   process.env.WDIO_LOG_LEVEL ??= 'silent';
   const { default: WebDriver } = await import('webdriver');

@@ -25,8 +25,10 @@ export interface BridgedApp {
 
 export interface BridgeSessionOptions {
   map: UiMap;
-  /** Opens a WebDriver session (with the capabilities of the bridge). */
+  /** Opens a WebDriver session (with the capabilities of the bridge), or takes the kept one. */
   connect(): Promise<WebDriverClient>;
+  /** Hands the WebDriver session back when the session ends (to keep it); else it is ended. */
+  release?(driver: WebDriverClient): Promise<void>;
   /** The application the bridge starts, if any (else the capabilities start it). */
   app?: BridgedApp;
   /** How long an action, or the first window, may take to show; 5000 by default. */
@@ -46,6 +48,8 @@ export class BridgeSession implements CcdpSession {
   #url: string | undefined;
   #serial = 0;
   #last: string | undefined;
+  /** The last full read of the window and the page source it was read at (changes: page-source). */
+  #lastRead: { source: string; read: WindowRead } | undefined;
   /** WebDriver commands of one request at a time. */
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -80,7 +84,14 @@ export class BridgeSession implements CcdpSession {
     return this.#exclusive(async () => {
       const deadline = performance.now() + this.#timeoutMs;
       const window = await this.#readWindow();
-      await this.#reader().act(action, window);
+      try {
+        await this.#reader().act(action, window);
+      } catch (error) {
+        if (!isStale(error)) throw error;
+        // The window was drawn anew, the same as before: its elements are new ones.
+        this.#lastRead = undefined;
+        await this.#reader().act(action, await this.#readWindow());
+      }
       await this.#settle(deadline);
     });
   }
@@ -134,6 +145,7 @@ export class BridgeSession implements CcdpSession {
 
   /** Opens the client's URL (when it has one) and waits for its first window. */
   async #navigate(): Promise<void> {
+    this.#lastRead = undefined;
     if (this.#url !== undefined) await this.#running().navigateTo(this.#url);
     const deadline = performance.now() + this.#timeoutMs;
     for (;;) {
@@ -150,7 +162,10 @@ export class BridgeSession implements CcdpSession {
   async #close(): Promise<void> {
     const driver = this.#driver;
     this.#driver = undefined;
-    await driver?.deleteSession();
+    this.#lastRead = undefined;
+    if (driver === undefined) return;
+    const { release } = this.#options;
+    await (release === undefined ? driver.deleteSession() : release(driver));
   }
 
   async #readNow(): Promise<ViewResponse> {
@@ -161,15 +176,27 @@ export class BridgeSession implements CcdpSession {
     return { serial: this.#serial, idle: false, view };
   }
 
-  /** The window, read again when it changed while it was read. */
+  /**
+   * The window: the last read while the page source is the same as then (changes: page-source), else
+   * read anew, and again when it changed while it was read.
+   */
   async #readWindow(): Promise<WindowRead> {
+    const source = await this.#source();
+    if (source !== undefined && source === this.#lastRead?.source) return this.#lastRead.read;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await this.#reader().read();
+        const read = await this.#reader().read();
+        this.#lastRead = source === undefined ? undefined : { source, read };
+        return read;
       } catch (error) {
         if (attempt >= READ_ATTEMPTS || !isStale(error)) throw error;
       }
     }
+  }
+
+  /** The page source, when the map tells changes by it. */
+  async #source(): Promise<string | undefined> {
+    return this.#options.map.changes === 'page-source' ? this.#running().getPageSource() : undefined;
   }
 
   /**
@@ -184,7 +211,7 @@ export class BridgeSession implements CcdpSession {
       if (this.#options.map.window.busy !== undefined) {
         if (!(await reader.busy().catch(() => true))) return;
       } else {
-        const key = JSON.stringify((await this.#readWindow()).view);
+        const key = (await this.#source()) ?? JSON.stringify((await this.#readWindow()).view);
         if (key === previous) return;
         previous = key;
       }

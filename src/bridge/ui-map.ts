@@ -53,6 +53,18 @@ export interface UiMap {
   start: { app: 'reference-web-ui' } | { app: 'url'; url: string } | { app: 'capabilities' };
   /** navigate: open the client's URL again; new-session: end the WebDriver session and start another. */
   restart: 'navigate' | 'new-session';
+  /**
+   * new: each ccdp/1 session opens its own WebDriver session; kept: one WebDriver session serves one
+   * ccdp/1 session after another (a web client the bridge opens by URL only: the browser is not the
+   * client, and between two sessions its cookies are deleted and about:blank is opened).
+   */
+  webdriverSession: 'new' | 'kept';
+  /**
+   * How the bridge tells that the window did not change since its last read, so that read stands:
+   * page-source (W3C Get Page Source, one command, compared with the source of the last read) or read
+   * (the window read again each time, about 25 commands).
+   */
+  changes: 'page-source' | 'read';
   clearData?: { command: string[] };
   log?: { file: string };
   window: {
@@ -102,6 +114,9 @@ const TITLES: Record<WindowName, string> = {
   authentication: UI_NAMES.authenticationWindowPrefix,
 };
 
+/** What a driver's defaults give: the locators and reads. */
+type Defaults = Omit<UiMap, 'driver' | 'client' | 'start' | 'restart' | 'webdriverSession' | 'changes'>;
+
 const xpath = (value: string): Locator => ({ using: 'xpath', value });
 
 /** XPath 1.0 string literal of `text` (the contract's names hold no quote of both kinds). */
@@ -122,7 +137,7 @@ const HTML_ROWS = (list: string): Locator =>
   xpath(`.//*[self::ul or self::ol or @role='list'][${namedHtml(list)}]/*[self::li or @role='listitem']`);
 
 /** The contract's roles and names in HTML, found through chromedriver (or any W3C browser driver). */
-function webDefaults(): Omit<UiMap, 'driver' | 'client' | 'start' | 'restart'> {
+function webDefaults(): Defaults {
   return {
     window: {
       locator: { using: 'css selector', value: '[role="dialog"]' },
@@ -167,7 +182,7 @@ function webDefaults(): Omit<UiMap, 'driver' | 'client' | 'start' | 'restart'> {
 }
 
 /** The contract's names as UI Automation Names, through Appium's Windows driver or WinAppDriver. */
-function windowsDefaults(): Omit<UiMap, 'driver' | 'client' | 'start' | 'restart'> {
+function windowsDefaults(): Defaults {
   const rows = (list: string) => xpath(`.//List[@Name=${literal(list)}]/ListItem`);
   const control = "(self::Button or self::Hyperlink)[@IsEnabled='True']";
   return {
@@ -199,7 +214,7 @@ function windowsDefaults(): Omit<UiMap, 'driver' | 'client' | 'start' | 'restart
 }
 
 /** The contract's names as accessibility labels, through Appium's Mac2 driver (XCTest). */
-function mac2Defaults(): Omit<UiMap, 'driver' | 'client' | 'start' | 'restart'> {
+function mac2Defaults(): Defaults {
   const predicate = (value: string): Locator => ({ using: '-ios predicate string', value });
   const rows = (list: string): Locator => ({
     using: '-ios class chain',
@@ -233,7 +248,7 @@ function mac2Defaults(): Omit<UiMap, 'driver' | 'client' | 'start' | 'restart'> 
   };
 }
 
-const DEFAULTS: Record<MapDriver, () => Omit<UiMap, 'driver' | 'client' | 'start' | 'restart'>> = {
+const DEFAULTS: Record<MapDriver, () => Defaults> = {
   web: webDefaults,
   windows: windowsDefaults,
   mac2: mac2Defaults,
@@ -255,12 +270,26 @@ export function uiMap(data: unknown, shown: string): UiMap {
   const start = file.start ?? { app: driver === 'web' ? 'reference-web-ui' : 'capabilities' };
   if (start.app === 'url' && start.url === undefined)
     throw new UiMapError(`${shown}: start.url: missing (app: url)`);
+  const webdriverSession = file.webdriverSession ?? (start.app === 'reference-web-ui' ? 'kept' : 'new');
+  if (webdriverSession === 'kept' && start.app === 'capabilities') {
+    throw new UiMapError(
+      `${shown}: webdriverSession: kept needs start.app reference-web-ui or url (the capabilities start the app, so each session is a new WebDriver session)`,
+    );
+  }
+  const restart = file.restart ?? (start.app === 'capabilities' ? 'new-session' : 'navigate');
+  if (webdriverSession === 'kept' && restart === 'new-session') {
+    throw new UiMapError(
+      `${shown}: restart: new-session ends the WebDriver session that webdriverSession: kept keeps (give webdriverSession: new)`,
+    );
+  }
   const { titles, ...window } = file.window ?? {};
   return {
     driver,
     client: file.client ?? {},
     start: start as UiMap['start'],
-    restart: file.restart ?? (start.app === 'capabilities' ? 'new-session' : 'navigate'),
+    restart,
+    webdriverSession,
+    changes: file.changes ?? 'page-source',
     ...(file.clearData === undefined ? {} : { clearData: file.clearData }),
     ...(file.log === undefined ? {} : { log: file.log }),
     window: { ...base.window, ...window, titles: { ...base.window.titles, ...titles } },

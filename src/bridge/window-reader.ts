@@ -17,6 +17,9 @@ export interface WebDriverClient {
   elementClear(elementId: string): Promise<void>;
   elementSendKeys(elementId: string, text: string): Promise<void>;
   navigateTo(url: string): Promise<void>;
+  getUrl(): Promise<string>;
+  getPageSource(): Promise<string>;
+  deleteAllCookies(): Promise<void>;
   deleteSession(): Promise<void>;
 }
 

@@ -67,6 +67,8 @@ export interface CcdpBackend {
   defects: string[];
   /** Starts the client for a session; the request is already checked against this backend. */
   start(request: SessionRequest): Promise<CcdpSession>;
+  /** Called once the server closes, after its running session stopped. */
+  close?(): Promise<void>;
 }
 
 export interface CcdpHandler {
@@ -239,7 +241,11 @@ export function ccdpHandler(backend: CcdpBackend): CcdpHandler {
     async close() {
       const current = running;
       running = undefined;
-      await current?.session?.stop();
+      try {
+        await current?.session?.stop();
+      } finally {
+        await backend.close?.();
+      }
     },
   };
 }

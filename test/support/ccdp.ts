@@ -1,5 +1,9 @@
-/** The reference client served over ccdp/1 in this process, on the stub policy API and sign-in. */
+/** ccdp/1 servers for the tests: the reference client in this process on stubs, or a server's process. */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { type AddressInfo, createServer } from 'node:net';
+import { createInterface } from 'node:readline';
 import { type CcdpListener, referenceClientHandler, serveCcdp } from '../../client/protocol/server.ts';
 import type { Platform } from '../../src/fixtures/types.ts';
 import { StubPolicyApi, stubSignIn, type WorldOptions } from './reference-client-stubs.ts';
@@ -58,4 +62,21 @@ export function closedPort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * Starts a ccdp/1 server (`serve-client`, `bridge webdriver`) as its own process, with `args` after
+ * node; pushes its stop onto `closers`; resolves with the URL its first line names.
+ */
+export async function serveCcdpProcess(args: string[], closers: (() => Promise<void>)[]): Promise<string> {
+  const child = spawn(process.execPath, args);
+  const exited = once(child, 'exit');
+  closers.push(async () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    await exited;
+  });
+  const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
+  const url = /^ccdp\/1 listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(line)?.[1];
+  assert.ok(url, line);
+  return url;
 }
