@@ -14,6 +14,7 @@ import { bridgeBackend, connectWebDriver } from '../src/bridge/backend.ts';
 import { KeptWebDriverSession } from '../src/bridge/kept-session.ts';
 import { BridgeSession } from '../src/bridge/session.ts';
 import { loadUiMap, UiMapError, uiMap } from '../src/bridge/ui-map.ts';
+import type { Target } from '../src/catalog/types.ts';
 import type { SessionOptions } from '../src/drivers/types.ts';
 import { ReferenceClientUi } from '../src/drivers/ui.ts';
 import { PACKAGE_ROOT } from '../src/package-layout.ts';
@@ -25,7 +26,7 @@ import { request, serveCcdpProcess, sessionRequest } from './support/ccdp.ts';
 import { type Chromedriver, startChromedriver } from './support/chromedriver.ts';
 import { BIN, cli, tempDir } from './support/cli.ts';
 import { StubPolicyApi, stubSignIn } from './support/reference-client-stubs.ts';
-import { defectRuns, run, verdicts } from './support/runs.ts';
+import { defectScope, run, verdicts } from './support/runs.ts';
 
 const MAPS = path.join(PACKAGE_ROOT, 'bridge', 'ui-maps');
 const WEB_MAP = path.join(MAPS, 'web.yaml');
@@ -458,21 +459,63 @@ describe('the bridge through chromedriver and the reference web UI', () => {
     t.diagnostic(`the full suite through the bridge: ${seconds} s`);
   });
 
-  // A window that does not open, a wrong identity provider, a tunnel rule broken, a partner lost over a
-  // restart: one defect of each kind. Every defect through the bridge takes about 27 min here, too
-  // much for npm test as it is (issue 13 keeps that open).
-  const SAMPLE = [
-    'private-access-does-not-open',
-    'opens-own-idp',
-    'tunnels-overlap-while-switching',
-    'partner-not-saved',
-  ];
-  for (const defect of DEFECTS.filter((candidate) => SAMPLE.includes(candidate.name))) {
-    test(`${defect.name}: caught through the bridge on ${(defect.shownIn ?? [defect.requirement]).join(' and ')}'s scenarios`, async () => {
-      const { inProcess, other } = await defectRuns(defect, { clientCommand: bridgeCommand() });
-      assert.equal(other.report.run.exitCode, 1, JSON.stringify(other.report.run.errors));
-      assert.equal(other.report.client.defect, defect.name);
-      assert.deepEqual(verdicts(other.report), verdicts(inProcess.report));
+  /**
+   * Every defect through the bridge, each on the first target where the in-process run catches it on its
+   * requirement, with the in-process verdicts there. One bridge per target in this process, each keeping
+   * its WebDriver session from defect to defect (bridge processes and the whole suite through them are
+   * tested above). Every defect on every target takes about four times as long.
+   */
+  describe('every defect caught on its requirement through the bridge', () => {
+    const bridges = new Map<string, Promise<CcdpListener>>();
+    const bridgeFor = (target: Target) => {
+      const key = `${target.platform} ${target.clientVersion}`;
+      let bridge = bridges.get(key);
+      if (bridge === undefined) {
+        bridge = loadUiMap(WEB_MAP).then((map) =>
+          serveCcdp(
+            ccdpHandler(
+              bridgeBackend({
+                webdriver: new URL(driver.url),
+                capabilities: driver.capabilities,
+                map,
+                ...target,
+              }),
+            ),
+          ),
+        );
+        bridges.set(key, bridge);
+      }
+      return bridge;
+    };
+    after(async () => {
+      await Promise.all([...bridges.values()].map(async (bridge) => (await bridge).close()));
     });
-  }
+
+    for (const defect of DEFECTS) {
+      test(`${defect.name}: caught through the bridge on ${(defect.shownIn ?? [defect.requirement]).join(' and ')}'s scenarios`, async () => {
+        const { targets, tags } = defectScope(defect);
+        const inProcess = await run({ defect: defect.name, targets, tags });
+        const caught = inProcess.report.results.find(
+          (result) =>
+            result.requirement === defect.requirement &&
+            (result.status === 'nonconforming' || result.status === 'blocked'),
+        );
+        assert.ok(caught, `the in-process run catches ${defect.name} on ${defect.requirement}`);
+        const target = targets.find(
+          (candidate) =>
+            candidate.platform === caught.platform && candidate.clientVersion === caught.clientVersion,
+        );
+        assert.ok(target);
+        const bridged = await run({
+          client: `remote:${(await bridgeFor(target)).url}`,
+          targets: [target],
+          defect: defect.name,
+          tags,
+        });
+        assert.equal(bridged.report.run.exitCode, 1, JSON.stringify(bridged.report.run.errors));
+        assert.equal(bridged.report.client.defect, defect.name);
+        assert.deepEqual(verdicts(bridged.report, target), verdicts(inProcess.report, target));
+      });
+    }
+  });
 });
