@@ -301,7 +301,9 @@ describe('the bridge through chromedriver and the reference web UI', () => {
       const opened = await session.read();
       assert.equal(opened.view.window, 'private-access');
       assert.ok(opened.serial > first.serial);
-      assert.ok(calls.length > 10, calls.join(' '));
+      // Read anew: its elements found in one script in the page, then each name read.
+      assert.deepEqual(calls.slice(0, 2), ['getPageSource', 'executeScript']);
+      assert.ok(calls.filter((call) => call === 'getElementComputedLabel').length >= 3, calls.join(' '));
     } finally {
       await session.stop();
     }
@@ -317,11 +319,38 @@ describe('the bridge through chromedriver and the reference web UI', () => {
       await session.start(SESSION);
       calls.length = 0;
       await session.read();
+      await session.read();
       assert.ok(!calls.includes('getPageSource'), calls.join(' '));
-      assert.ok(calls.length > 10, calls.join(' '));
+      assert.equal(calls.filter((call) => call === 'executeScript').length, 2, calls.join(' '));
     } finally {
       await session.stop();
     }
+  });
+
+  test('found by one WebDriver command per locator (a strategy no page script runs) or in the page: the same view', async () => {
+    const views: ViewResponse[] = [];
+    // `tag name` is evaluated by the driver only, so this map's reads find every element by commands.
+    const byCommands = uiMap(
+      { error: { locator: { using: 'tag name', value: 'no-such-element' } } },
+      'c.yaml',
+    );
+    for (const map of [await loadUiMap(WEB_MAP), byCommands]) {
+      const { client, calls } = await countedSession();
+      const ui = new ReferenceClientUi({ policyApi: () => new StubPolicyApi({}), signIn: stubSignIn([]) });
+      const session = new BridgeSession({ map, connect: async () => client, app: ui });
+      try {
+        await session.start(SESSION);
+        await session.act({ type: 'click', control: 'Private Access' });
+        calls.length = 0;
+        views.push(await session.read());
+        assert.equal(calls.includes('findElementsFromElement'), map === byCommands, calls.join(' '));
+      } finally {
+        await session.stop();
+      }
+    }
+    const [inPage, commands] = views;
+    assert.equal(inPage?.view.window, 'private-access');
+    assert.deepEqual(commands?.view, inPage?.view);
   });
 
   test('a kept WebDriver session serves one session after another, its cookies deleted; a dead one is replaced', async () => {
