@@ -200,9 +200,9 @@ export class BridgeSession implements CcdpSession {
   }
 
   /**
-   * After an action: until the window is no longer busy, when the map says how it tells; else until two
-   * reads in a row show the same view. At the latest at `deadline`: a window that never settles is
-   * taken as it is then.
+   * After an action: until the window is no longer busy, when the map says how it tells; else until the
+   * page source (with changes: read, the view) is the same twice in a row. At the latest at `deadline`: a
+   * window that never settles is taken as it is then.
    */
   async #settle(deadline: number): Promise<void> {
     const reader = this.#reader();
