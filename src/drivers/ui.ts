@@ -485,48 +485,65 @@ function firstLine(error: unknown): string {
 export class ReferenceClientUi implements UiApplication {
   readonly #session: ReferenceClientSession;
   #served: ServedClientUi | undefined;
+  /**
+   * Start, restart and stop one after another: a stop that comes while the UI starts (an interrupted
+   * run) must close the server that start is opening, or its listener keeps the process alive.
+   */
+  #queue: Promise<unknown> = Promise.resolve();
 
   /** `deps` replaces the client's policy API or sign-in, for the harness's own tests. */
   constructor(deps: ReferenceClientDeps = {}) {
     this.#session = new ReferenceClientSession(deps);
   }
 
-  async start(options: SessionOptions): Promise<string> {
-    const client = await this.#session.start(options);
-    try {
-      this.#served = await serveClientUi(client, {
-        platform: options.platform,
-        clientVersion: options.clientVersion,
-      });
-    } catch (error) {
-      await this.#session.stop();
-      throw error;
-    }
-    return this.#served.url;
+  start(options: SessionOptions): Promise<string> {
+    return this.#serially(async () => {
+      const client = await this.#session.start(options);
+      try {
+        this.#served = await serveClientUi(client, {
+          platform: options.platform,
+          clientVersion: options.clientVersion,
+        });
+      } catch (error) {
+        await this.#session.stop();
+        throw error;
+      }
+      return this.#served.url;
+    });
   }
 
-  async restart(): Promise<string> {
-    const served = this.#served;
-    this.#served = undefined;
-    await served?.close();
-    const client = await this.#session.restart();
-    const { platform, clientVersion } = this.#session.options;
-    this.#served = await serveClientUi(client, { platform, clientVersion });
-    return this.#served.url;
-  }
-
-  async stop(): Promise<void> {
-    const served = this.#served;
-    this.#served = undefined;
-    try {
+  restart(): Promise<string> {
+    return this.#serially(async () => {
+      const served = this.#served;
+      this.#served = undefined;
       await served?.close();
-    } finally {
-      await this.#session.stop();
-    }
+      const client = await this.#session.restart();
+      const { platform, clientVersion } = this.#session.options;
+      this.#served = await serveClientUi(client, { platform, clientVersion });
+      return this.#served.url;
+    });
+  }
+
+  stop(): Promise<void> {
+    return this.#serially(async () => {
+      const served = this.#served;
+      this.#served = undefined;
+      try {
+        await served?.close();
+      } finally {
+        await this.#session.stop();
+      }
+    });
   }
 
   async evidence(): Promise<{ log: string[] }> {
     return { log: this.#session.log };
+  }
+
+  #serially<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.#queue.then(task);
+    this.#queue = result.catch(() => undefined);
+    return result;
   }
 }
 
