@@ -584,3 +584,17 @@ describe('the ui driver on the reference client web UI', () => {
     assert.equal(driver.page, undefined);
   });
 });
+
+describe('the reference client web UI as the ui driver starts it', () => {
+  test('a stop that comes while it starts (an interrupted run) closes the server the start opens', async () => {
+    const ui = new ReferenceClientUi({ policyApi: () => new StubPolicyApi({}), signIn: stubSignIn([]) });
+    const starting = ui.start(SESSION);
+    try {
+      await ui.stop();
+      await assert.rejects(fetch(await starting), /fetch failed/);
+    } finally {
+      // Were it left listening, this stop closes it, so that a failure does not hang the test process.
+      await ui.stop();
+    }
+  });
+});
