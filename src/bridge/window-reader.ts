@@ -208,22 +208,10 @@ export class WindowReader {
    * or XPath): the same elements the find commands would return, each about 14 ms through chromedriver.
    */
   async #findInPage(): Promise<Found> {
-    const map = this.#map;
-    const spec = {
-      window: map.window.locator,
-      main: map.tenants.main,
-      partner: map.tenants.partner,
-      zpa: map.tenants.zpa.locator,
-      tenantControls: map.tenants.controls.locator,
-      options: map.options.locator,
-      authorization: map.authorizationUrl.locator,
-      controls: map.controls.locator,
-      fields: map.fields.locator,
-      info: map.info.locator,
-      error: map.error.locator,
-    };
+    const spec = readLocators(this.#map);
     const found = (await this.#driver.executeScript(FIND_IN_PAGE, [spec])) as InPage | null;
-    if (found === null) throw new Error(`the client shows no window (nothing matches ${shown(spec.window)})`);
+    if (found === null)
+      throw new Error(`the client shows no window (nothing matches ${shown(this.#map.window.locator)})`);
     const elements = found.elements.map(elementId);
     const id = (index: number) => {
       const element = elements[index];
@@ -320,21 +308,26 @@ interface InPage {
 
 const IN_PAGE_STRATEGIES = new Set(['xpath', 'css selector']);
 
+/** Every locator a read of the window uses, by the name FIND_IN_PAGE knows it by. */
+function readLocators(map: UiMap): Record<string, Locator> {
+  return {
+    window: map.window.locator,
+    main: map.tenants.main,
+    partner: map.tenants.partner,
+    zpa: map.tenants.zpa.locator,
+    tenantControls: map.tenants.controls.locator,
+    options: map.options.locator,
+    authorization: map.authorizationUrl.locator,
+    controls: map.controls.locator,
+    fields: map.fields.locator,
+    info: map.info.locator,
+    error: map.error.locator,
+  };
+}
+
 /** Whether a read can find its elements in one script: a web map whose locators are CSS or XPath. */
 function inPage(map: UiMap): boolean {
-  const locators = [
-    map.window.locator,
-    map.tenants.main,
-    map.tenants.partner,
-    map.tenants.zpa.locator,
-    map.tenants.controls.locator,
-    map.options.locator,
-    map.authorizationUrl.locator,
-    map.controls.locator,
-    map.fields.locator,
-    map.info.locator,
-    map.error.locator,
-  ];
+  const locators = Object.values(readLocators(map));
   return map.driver === 'web' && locators.every((locator) => IN_PAGE_STRATEGIES.has(locator.using));
 }
 
