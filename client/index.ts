@@ -28,10 +28,13 @@ export {
   type PolicyApiOptions,
 } from './core/policy-api.ts';
 export {
+  AUTHENTICATIONS,
+  type Authentication,
   PARTNER_TENANT_INFO,
   ReferenceClient,
   type ReferenceClientDeps,
   type ReferenceClientOptions,
+  type ReferenceClientSettings,
   TITLES,
 } from './core/reference-client.ts';
 export { type SignInFactory, type SignInRequest, type SignInSession, startSignIn } from './core/sign-in.ts';

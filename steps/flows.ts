@@ -40,14 +40,7 @@ export async function addPartnerTenant(
   await world.click('Submit');
   if (!mustSucceed && !(await world.signInPage())) return;
   await world.requireSignInPage();
-  const result = await world.signIn({ username, password: world.findUser(username).password });
-  if (result.kind === 'page') {
-    // The partner's own page refused its own user's password: the simulated world failed.
-    throw new Error(
-      `adding ${tenant}: the identity provider at ${result.page.origin} did not accept ${username}'s password ` +
-        `(${result.page.error ?? 'no error shown'})`,
-    );
-  }
+  await world.signInAsPartner(username);
   // Whether the client returns to Private Access by itself is IDP-RETURN's business; a person who
   // finds the main window instead opens Private Access to look.
   let view = await world.settle((v) => v.window !== 'authentication', 'the end of the partner sign-in');

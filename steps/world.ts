@@ -1,10 +1,14 @@
 import { type IWorldOptions, setWorldConstructor, World } from '@cucumber/cucumber';
+import type { AuthorizationRequest } from '../mocks/idp/identity-provider.ts';
 import type { Device, TunnelLogEntry } from '../mocks/policy/state.ts';
 import { attackerCode, sendCallback } from '../src/agents/attacker.ts';
 import { BrowserUserAgent } from '../src/agents/browser-user-agent.ts';
+import { ClientWindowUserAgent } from '../src/agents/client-window-user-agent.ts';
 import { HttpUserAgent } from '../src/agents/http-user-agent.ts';
 import {
   AuthorizationRefused,
+  refusalInRedirect,
+  refusalPage,
   type SignInPage,
   type SignInResult,
   type UserAgent,
@@ -64,12 +68,18 @@ export class ConformanceWorld extends World<RunParameters> {
   requirements: string[] = [];
   private session: ClientDriver | undefined;
   private agent: UserAgent | undefined;
+  /** Signs in through the client's own window, for clients that show the sign-in page inside it. */
+  private windowAgent: ClientWindowUserAgent | undefined;
+  /** The identity providers' authorization requests up to this one belong to sign-ins that ended. */
+  private requestsDone = 0;
   private browser: ScenarioBrowser | undefined;
   /** Screenshots and trace of this scenario (set by the Before hook). */
   evidence: ScenarioEvidence | undefined;
   private page: SignInPage | undefined;
   /** The authorization URL `page` was opened for: a new one (the next partner's) is a new page. */
   private pageFor: string | undefined;
+  /** With a page in the client's window: that window's title and the request's sequence number. */
+  private pageWindow: { title: string; seq: number } | undefined;
   /** The own-organisation user the client is enrolled as. */
   user: User | undefined;
   /** The username last entered for the partner tenant. */
@@ -206,26 +216,38 @@ export class ConformanceWorld extends World<RunParameters> {
       const now = await this.view();
       // The page belongs to the authentication window it was opened for: once that window is closed
       // or shows another sign-in, the page is stale.
-      if (now.window === 'authentication' && now.authorizationUrl === this.pageFor) return this.page;
-      this.page = undefined;
+      const same = this.pageWindow
+        ? !now.authorizationUrl && now.title === this.pageWindow.title
+        : now.authorizationUrl === this.pageFor;
+      if (now.window === 'authentication' && same) return this.page;
+      this.#pageEnded();
     }
     const view = await this.settle(
       (v) => v.window === 'authentication' || Boolean(v.error),
       'the authentication window (or an error) after Submit',
       SIGN_IN_WINDOW_TIMEOUT_MS,
     );
-    if (view.window !== 'authentication' || !view.authorizationUrl) {
+    const request = view.authorizationUrl ? undefined : this.#requestInWindow(view);
+    if (view.window !== 'authentication' || !(view.authorizationUrl || request)) {
       const elsewhere = this.#signInSentElsewhere();
       if (elsewhere) wrong(elsewhere);
       return undefined;
     }
-    const url = view.authorizationUrl;
+    const url = view.authorizationUrl ?? request?.url ?? '';
     const origin = URL.parse(url)?.origin;
     const idp = [...this.env.identityProviders.values()].find((candidate) => candidate.origin === origin);
     if (!idp) wrong(`the client opened ${url}, which is no identity provider`);
     const partner = this.partnerUsername ? this.organisationOf(this.partnerUsername) : undefined;
     if (partner && idp.organisation.id !== partner.id) {
       wrong(`the client opened the identity provider of ${idp.organisation.name} (${url})`);
+    }
+    if (request) {
+      const refused = refusalOf(request, idp.origin);
+      if (refused) wrong(refused.message);
+      this.page = await this.#windowUserAgent().open(url);
+      this.pageFor = url;
+      this.pageWindow = { title: view.title, seq: request.seq };
+      return this.page;
     }
     try {
       this.page = await this.userAgent.open(url);
@@ -235,6 +257,41 @@ export class ConformanceWorld extends World<RunParameters> {
       throw error;
     }
     return this.page;
+  }
+
+  /**
+   * The sign-in page a client shows inside its own authentication window (no authorization URL, but
+   * the page's Username and Password): the last authorization request an identity provider received
+   * since the sign-ins that ended. Read from the identity providers, as the window cannot show it.
+   */
+  #requestInWindow(view: ClientView): AuthorizationRequest | undefined {
+    if (view.window !== 'authentication') return undefined;
+    if (!view.fields.includes('Username') || !view.fields.includes('Password')) return undefined;
+    let last: AuthorizationRequest | undefined;
+    for (const idp of this.env.identityProviders.values()) {
+      for (const request of idp.authorizationRequests) {
+        if (request.seq > this.requestsDone && request.seq > (last?.seq ?? 0)) last = request;
+      }
+    }
+    return last;
+  }
+
+  #windowUserAgent(): ClientWindowUserAgent {
+    this.windowAgent ??= new ClientWindowUserAgent({
+      driver: this.driver,
+      organisationAt: (origin) =>
+        [...this.env.identityProviders.values()].find((idp) => idp.origin === origin)?.organisation.name ??
+        '',
+    });
+    return this.windowAgent;
+  }
+
+  /** The page is gone: a later authentication window is a new sign-in. */
+  #pageEnded(): void {
+    if (this.pageWindow) this.requestsDone = Math.max(this.requestsDone, this.pageWindow.seq);
+    this.page = undefined;
+    this.pageFor = undefined;
+    this.pageWindow = undefined;
   }
 
   /**
@@ -275,21 +332,34 @@ export class ConformanceWorld extends World<RunParameters> {
 
   /** Signs in on the identity provider's page; a redirect back to the client ends that page. */
   async signIn(credentials: { username: string; password: string }): Promise<SignInResult> {
-    return this.#afterSignIn(await this.userAgent.signIn(credentials));
+    return this.#afterSignIn(await this.#pageAgent().signIn(credentials));
+  }
+
+  /**
+   * Signs in as `username` with the right password. Still on the identity provider's own page after
+   * it: the identity provider refused its own user, the simulated world failed. Still in the client's
+   * window: what the client did there is for the checks that follow to judge.
+   */
+  async signInAsPartner(username: string): Promise<void> {
+    const result = await this.signIn({ username, password: this.findUser(username).password });
+    if (result.kind !== 'page' || result.page.inClientWindow) return;
+    throw new Error(
+      `the identity provider at ${result.page.origin} did not accept ${username}'s password: ${result.page.error ? `"${result.page.error}"` : 'no error'}`,
+    );
   }
 
   /** Presses Cancel on the identity provider's page. */
   async cancelSignIn(): Promise<SignInResult> {
-    return this.#afterSignIn(await this.userAgent.cancel());
+    return this.#afterSignIn(await this.#pageAgent().cancel());
+  }
+
+  #pageAgent(): UserAgent {
+    return this.pageWindow ? this.#windowUserAgent() : this.userAgent;
   }
 
   #afterSignIn(result: SignInResult): SignInResult {
-    if (result.kind === 'page') {
-      this.page = result.page;
-    } else {
-      this.page = undefined;
-      this.pageFor = undefined;
-    }
+    if (result.kind === 'page') this.page = result.page;
+    else this.#pageEnded();
     return result;
   }
 
@@ -379,6 +449,16 @@ export class ConformanceWorld extends World<RunParameters> {
       await this.browser?.release();
     }
   }
+}
+
+/**
+ * The identity provider's refusal of a request it received (RFC 6749 §4.1.2.1): an error page, or a
+ * redirect back to the client with `error=`.
+ */
+function refusalOf(request: AuthorizationRequest, idpOrigin: string): AuthorizationRefused | undefined {
+  const location = request.location ? URL.parse(request.location, request.url) : null;
+  if (location && location.origin !== idpOrigin) return refusalInRedirect(request.url, location);
+  return refusalPage(request.url, new URL(request.url), request.status, undefined);
 }
 
 setWorldConstructor(ConformanceWorld);

@@ -5,7 +5,7 @@
  * caught on its requirement.
  */
 import assert from 'node:assert/strict';
-import { readdir, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Client } from 'webdriver';
@@ -22,6 +22,7 @@ import type { SessionResponse, ViewResponse } from '../src/protocol/ccdp.ts';
 import { type MessageKind, validateMessage } from '../src/protocol/schema.ts';
 import { type CcdpListener, ccdpHandler, serveCcdp } from '../src/protocol/server.ts';
 import { DEFAULT_TARGETS } from '../src/runner/options.ts';
+import { yamlData } from '../src/yaml-data.ts';
 import { request, serveCcdpProcess, sessionRequest } from './support/ccdp.ts';
 import { type Chromedriver, startChromedriver } from './support/chromedriver.ts';
 import { BIN, cli, tempDir } from './support/cli.ts';
@@ -473,6 +474,60 @@ describe('the bridge through chromedriver and the reference web UI', () => {
       for (const row of rows) assert.match(row, /^\S+\s+passed\s+driver-protocol\.md#/, row);
     } finally {
       await Promise.all(closers.map((close) => close()));
+    }
+  });
+
+  /**
+   * The bundled client with its sign-in page inside its authentication window: no URL to read, so the
+   * harness types the sign-in through the map's `signIn` elements, in the same WebDriver session.
+   */
+  describe("a client that signs in inside its own window, through the map's signIn", () => {
+    const target: Target = { platform: 'windows', clientVersion: '4.7' };
+    let bridge: CcdpListener | undefined;
+    const embedded = async () => {
+      bridge ??= await serveCcdp(
+        ccdpHandler(
+          bridgeBackend({
+            webdriver: new URL(driver.url),
+            capabilities: driver.capabilities,
+            map: uiMap(
+              {
+                ...(yamlData(await readFile(WEB_MAP, 'utf8')) as object),
+                start: { app: 'reference-web-ui', authentication: 'embedded' },
+              },
+              'web.yaml, embedded',
+            ),
+            ...target,
+          }),
+        ),
+      );
+      return `remote:${bridge.url}`;
+    };
+    after(() => bridge?.close());
+
+    test('the suite on one target: the in-process verdicts', async () => {
+      const inProcess = await run({ targets: [target] });
+      const bridged = await run({ client: await embedded(), targets: [target] });
+      assert.equal(bridged.report.run.exitCode, 0, JSON.stringify(bridged.report.run.errors));
+      assert.deepEqual(verdicts(bridged.report), verdicts(inProcess.report));
+    });
+
+    // A refused request, silence after Sign In, a forged callback and a failed sign-in, in the window.
+    for (const name of [
+      'redirect-uri-not-registered',
+      'enrolment-refusal-not-shown',
+      'callback-state-not-checked',
+      'main-off-after-failed-sign-in',
+    ]) {
+      test(`${name}: caught as in process`, async () => {
+        const defect = DEFECTS.find((candidate) => candidate.name === name);
+        assert.ok(defect);
+        const { tags } = defectScope(defect);
+        const inProcess = await run({ defect: name, targets: [target], tags });
+        const bridged = await run({ client: await embedded(), defect: name, targets: [target], tags });
+        assert.equal(bridged.report.run.exitCode, 1, JSON.stringify(bridged.report.run.errors));
+        assert.deepEqual(verdicts(bridged.report), verdicts(inProcess.report));
+      });
     }
   });
 

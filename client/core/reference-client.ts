@@ -13,6 +13,8 @@ import {
   type TenantInfo,
   type TunnelState,
 } from '../../mocks/policy/contract.ts';
+import { HttpUserAgent, RedirectedToClientError } from '../../src/agents/http-user-agent.ts';
+import { AuthorizationRefused, type SignInPage, type SignInResult } from '../../src/agents/types.ts';
 import type { ClientAction, ClientView, TenantView } from '../../src/drivers/types.ts';
 import type { Platform } from '../../src/fixtures/types.ts';
 import { ClientActionError } from '../../src/verdict.ts';
@@ -38,8 +40,21 @@ export interface ReferenceClientOptions {
   dataDir: string;
   /** A name from DEFECTS to switch on. */
   defect?: string;
+  /**
+   * Where the partner's sign-in page shows: `browser` (the default) reports its URL as the view's
+   * `authorizationUrl` for a browser to open; `embedded` shows the page inside the authentication
+   * window, as a web view (WebView2, WKWebView) does: the window offers the page's fields and buttons
+   * and reports no URL.
+   */
+  authentication?: Authentication;
   log?: (line: string) => void;
 }
+
+export type Authentication = 'browser' | 'embedded';
+
+/** How a driver sets up the reference clients it starts, beyond each session's options. */
+export type ReferenceClientSettings = Pick<ReferenceClientOptions, 'authentication'>;
+export const AUTHENTICATIONS: readonly Authentication[] = ['browser', 'embedded'];
 
 /** Replaceable collaborators, for unit tests: the real policy API client and OIDC sign-in by default. */
 export interface ReferenceClientDeps {
@@ -82,6 +97,17 @@ interface SignInAttempt {
   username: string;
   session: SignInSession;
   listener: LoopbackListener;
+  /** With embedded authentication: the web view showing the identity provider's pages. */
+  webView?: WebView;
+}
+
+/** An embedded web view: it catches the redirect to the client's redirect URI instead of sending it. */
+interface WebView {
+  agent: HttpUserAgent;
+  /** The identity provider's page it shows. */
+  page: SignInPage;
+  /** What the person typed into the page's Username and Password. */
+  typed: Map<string, string>;
 }
 
 type Screen =
@@ -273,8 +299,15 @@ export class ReferenceClient {
       case 'authentication':
         view.window = 'authentication';
         view.title = `${TITLES.signInPrefix}${screen.attempt.tenant.name}`;
-        view.controls = ['Cancel'];
-        view.authorizationUrl = screen.attempt.session.authorizationUrl;
+        if (screen.attempt.webView === undefined) {
+          view.controls = ['Cancel'];
+          view.authorizationUrl = screen.attempt.session.authorizationUrl;
+        } else {
+          const { page } = screen.attempt.webView;
+          view.fields = page.fields;
+          view.controls = page.controls.includes('Cancel') ? page.controls : [...page.controls, 'Cancel'];
+          if (page.error !== undefined && this.#error === undefined) view.error = page.error;
+        }
         break;
     }
     if (this.#error !== undefined) view.error = this.#error;
@@ -292,7 +325,8 @@ export class ReferenceClient {
           else await this.#click(action.control);
           return;
         case 'fill':
-          this.#fill(action.field, action.value);
+          if (this.#screen.window === 'authentication') this.#type(action.field, action.value);
+          else this.#fill(action.field, action.value);
           return;
         case 'select':
           this.#select(action.option);
@@ -358,12 +392,23 @@ export class ReferenceClient {
         else if (screen.form.kind === 'selection') await this.#connect(screen.form);
         else await this.#submit(screen.form);
         return;
-      case 'authentication':
+      case 'authentication': {
+        const webView = screen.attempt.webView;
+        if (webView !== undefined && control !== 'Cancel') {
+          await this.#webViewSignIn(screen.attempt, webView);
+          return;
+        }
+        // The page's own Cancel, when it shows one; else the window's, which closes it.
+        if (webView?.page.controls.includes('Cancel')) {
+          await this.#webViewLanded(screen.attempt, webView, () => webView.agent.cancel());
+          return;
+        }
         await screen.attempt.listener.close();
         if (this.#defect === 'retry-after-closed-window-refused')
           this.#abandoned.add(screen.attempt.tenant.id);
         this.#go({ window: 'private-access' }, `Sign-in to ${screen.attempt.tenant.name} was cancelled.`);
         return;
+      }
     }
   }
 
@@ -378,6 +423,60 @@ export class ReferenceClient {
     screen.form.username = value;
     // Stryker disable next-line CallExpression: servers only: a change the window shows only once the next action or callback ends, which is when the in-process driver looks; the ccdp/1 and UI servers are told at once
     this.#changed(`field "${field}" filled`);
+  }
+
+  /** Typing into the identity provider's page in an embedded authentication window. */
+  #type(field: string, value: string): void {
+    const view = this.view();
+    const screen = this.#screen;
+    // Stryker disable next-line all: refusing what the window does not offer: a defect-free run acts only on what is offered
+    if (!view.fields.includes(field) || screen.window !== 'authentication' || !screen.attempt.webView) {
+      throw notOffered('field', field, view);
+    }
+    screen.attempt.webView.typed.set(field, value);
+    // Stryker disable next-line CallExpression: servers only: a change the window shows only once the next action or callback ends, which is when the in-process driver looks; the ccdp/1 and UI servers are told at once
+    this.#changed(`field "${field}" filled`);
+  }
+
+  /** Sign In on the page in the embedded window: the form posted with what was typed. */
+  #webViewSignIn(attempt: SignInAttempt, webView: WebView): Promise<void> {
+    return this.#webViewLanded(attempt, webView, () =>
+      webView.agent.signIn({
+        username: webView.typed.get('Username') ?? '',
+        password: webView.typed.get('Password') ?? '',
+      }),
+    );
+  }
+
+  /**
+   * Where the web view went: another page of the identity provider (shown in the window), or the
+   * client's redirect URI, which it catches and handles as the loopback listener would a callback.
+   */
+  async #webViewLanded(
+    attempt: SignInAttempt,
+    webView: WebView,
+    navigate: () => Promise<SignInResult>,
+  ): Promise<void> {
+    let result: SignInResult;
+    try {
+      result = await navigate();
+    } catch (error) {
+      // Stryker disable next-line all: the environment failing: the identity provider not answering; what a client shows then is not documented
+      this.#setError(errorText(error));
+      return;
+    }
+    if (result.kind === 'page') {
+      webView.page = result.page;
+      webView.typed.clear();
+      this.#changed(
+        `sign-in page ${result.page.url}${result.page.error ? ` with error "${result.page.error}"` : ''}`,
+      );
+      return;
+    }
+    // Stryker disable next-line all: unreachable: the web view is an HTTP user agent, which never reports "closed"
+    if (result.kind === 'closed') return;
+    await attempt.listener.close();
+    await this.#handleCallback(attempt, new URL(result.url));
   }
 
   #select(option: string): void {
@@ -553,69 +652,107 @@ export class ReferenceClient {
     // Stryker restore all
     attempt = { tenant: partner, username, session, listener };
     this.#log(`sign-in: opened ${session.authorizationUrl} (redirect ${listener.redirectUri})`);
+    if (this.#options.authentication === 'embedded') {
+      const opened = await this.#openWebView(attempt);
+      if (opened === undefined) return;
+      attempt.webView = opened;
+    }
     this.#go({ window: 'authentication', attempt });
+  }
+
+  /**
+   * Opens the authorization URL in an embedded web view. An identity provider that sends it straight
+   * back to the redirect URI is handled as a callback; one that refuses the request shows its error in
+   * the window.
+   */
+  async #openWebView(attempt: SignInAttempt): Promise<WebView | undefined> {
+    const agent = new HttpUserAgent({ deliverRedirects: false });
+    const typed = new Map<string, string>();
+    try {
+      return { agent, typed, page: await agent.open(attempt.session.authorizationUrl) };
+    } catch (error) {
+      if (error instanceof RedirectedToClientError) {
+        this.#screen = { window: 'authentication', attempt };
+        await attempt.listener.close();
+        await this.#handleCallback(attempt, new URL(error.url));
+        return undefined;
+      }
+      const shown = error instanceof AuthorizationRefused ? error.answer : errorText(error);
+      const origin = URL.parse(attempt.session.authorizationUrl)?.origin ?? '';
+      const page: SignInPage = {
+        url: attempt.session.authorizationUrl,
+        origin,
+        title: '',
+        organisation: '',
+        fields: [],
+        controls: [],
+        error: shown,
+      };
+      return { agent, typed, page };
+    }
   }
 
   /** The browser's request to the loopback redirect: it is answered once the client has finished. */
   #onCallback(attempt: SignInAttempt | undefined, callbackUrl: URL): Promise<CallbackReply> {
-    return this.#exclusive(async (): Promise<CallbackReply> => {
-      const screen = this.#screen;
+    return this.#exclusive(() => this.#handleCallback(attempt, callbackUrl));
+  }
+
+  /** The authorization response for `attempt`, from the loopback listener or the embedded web view. */
+  async #handleCallback(attempt: SignInAttempt | undefined, callbackUrl: URL): Promise<CallbackReply> {
+    const screen = this.#screen;
+    if (
+      this.#quit ||
+      attempt === undefined ||
+      screen.window !== 'authentication' ||
+      screen.attempt !== attempt
+    ) {
+      // Stryker disable next-line all: the loopback listener's page for a callback after its sign-in ended: no clause or cited standard says what it shows
+      return { status: 400, message: 'This sign-in is no longer in progress.' };
+    }
+    const name = attempt.tenant.name;
+    // Stryker disable next-line StringLiteral: open in the article: which words the error shows; an error response read as a code is refused by the token endpoint, and the same error shows
+    const error = callbackUrl.searchParams.get('error');
+    this.#log(`sign-in: callback for ${name} (${error === null ? 'authorization code' : `error ${error}`})`);
+    // Stryker disable next-line BlockStatement: open in the article: which words the error shows; an error response read as a code is refused by the token endpoint, and the same error shows
+    if (error !== null) {
+      if (this.#defect === 'retry-after-cancel-refused' && error === 'access_denied') {
+        this.#cancelled.add(attempt.tenant.id);
+      }
+      // Stryker disable all: open in the article: which words the error shows (cancelled or failed, with the identity provider's description)
+      const message =
+        error === 'access_denied'
+          ? `Sign-in to ${name} was cancelled.`
+          : `Sign-in to ${name} failed: ${callbackUrl.searchParams.get('error_description') ?? error}`;
+      // Stryker restore all
+      this.#go({ window: 'private-access' }, message);
+      return { status: 400, message };
+    }
+    try {
+      await this.#completeSignIn(attempt, callbackUrl);
+    } catch (failure) {
+      // The failures two defects swallow: the token endpoint refusing the code, the policy API the ID token.
       if (
-        this.#quit ||
-        attempt === undefined ||
-        screen.window !== 'authentication' ||
-        screen.attempt !== attempt
-      ) {
-        // Stryker disable next-line all: the loopback listener's page for a callback after its sign-in ended: no clause or cited standard says what it shows
-        return { status: 400, message: 'This sign-in is no longer in progress.' };
-      }
-      const name = attempt.tenant.name;
-      // Stryker disable next-line StringLiteral: open in the article: which words the error shows; an error response read as a code is refused by the token endpoint, and the same error shows
-      const error = callbackUrl.searchParams.get('error');
-      this.#log(
-        `sign-in: callback for ${name} (${error === null ? 'authorization code' : `error ${error}`})`,
-      );
-      // Stryker disable next-line BlockStatement: open in the article: which words the error shows; an error response read as a code is refused by the token endpoint, and the same error shows
-      if (error !== null) {
-        if (this.#defect === 'retry-after-cancel-refused' && error === 'access_denied') {
-          this.#cancelled.add(attempt.tenant.id);
-        }
-        // Stryker disable all: open in the article: which words the error shows (cancelled or failed, with the identity provider's description)
-        const message =
-          error === 'access_denied'
-            ? `Sign-in to ${name} was cancelled.`
-            : `Sign-in to ${name} failed: ${callbackUrl.searchParams.get('error_description') ?? error}`;
-        // Stryker restore all
-        this.#go({ window: 'private-access' }, message);
-        return { status: 400, message };
-      }
-      try {
-        await this.#completeSignIn(attempt, callbackUrl);
-      } catch (failure) {
-        // The failures two defects swallow: the token endpoint refusing the code, the policy API the ID token.
-        if (
-          (this.#defect === 'token-error-not-shown' && failure instanceof oidc.ResponseBodyError) ||
-          (this.#defect === 'id-token-refusal-not-shown' &&
-            failure instanceof PolicyApiError &&
-            failure.code === ErrorCodes.invalidIdToken)
-        ) {
-          this.#go({ window: 'private-access' });
-          return { status: 400, message: 'Sign-in failed.' };
-        }
-        const message = `Sign-in to ${name} failed: ${errorText(failure)}`;
-        if (
-          this.#defect === 'enrolment-refusal-not-shown' &&
+        (this.#defect === 'token-error-not-shown' && failure instanceof oidc.ResponseBodyError) ||
+        (this.#defect === 'id-token-refusal-not-shown' &&
           failure instanceof PolicyApiError &&
-          failure.code === ErrorCodes.partnerLoginNotAllowed
-        ) {
-          return { status: 400, message };
-        }
-        this.#go({ window: 'private-access' }, message);
+          failure.code === ErrorCodes.invalidIdToken)
+      ) {
+        this.#go({ window: 'private-access' });
+        return { status: 400, message: 'Sign-in failed.' };
+      }
+      const message = `Sign-in to ${name} failed: ${errorText(failure)}`;
+      if (
+        this.#defect === 'enrolment-refusal-not-shown' &&
+        failure instanceof PolicyApiError &&
+        failure.code === ErrorCodes.partnerLoginNotAllowed
+      ) {
         return { status: 400, message };
       }
-      // Stryker disable next-line all: the loopback listener's page after the redirect: no clause or cited standard says what it shows
-      return { status: 200, message: `You are signed in to ${name}. You can close this window.` };
-    });
+      this.#go({ window: 'private-access' }, message);
+      return { status: 400, message };
+    }
+    // Stryker disable next-line all: the loopback listener's page after the redirect: no clause or cited standard says what it shows
+    return { status: 200, message: `You are signed in to ${name}. You can close this window.` };
   }
 
   async #completeSignIn(attempt: SignInAttempt, callbackUrl: URL): Promise<void> {

@@ -4,7 +4,7 @@
  * this is its backend for the bundled client.
  */
 import { DEFECTS } from '../../client/core/defects.ts';
-import type { ReferenceClientDeps } from '../../client/index.ts';
+import type { ReferenceClientDeps, ReferenceClientSettings } from '../../client/index.ts';
 import { ReferenceClientSession } from '../../src/drivers/reference-session.ts';
 import type { ClientAction } from '../../src/drivers/types.ts';
 import type { Platform } from '../../src/fixtures/types.ts';
@@ -30,6 +30,8 @@ export interface ReferenceServerOptions {
   clientVersion: string;
   /** Replaces the client's policy API or sign-in, for the harness's own tests. */
   deps?: ReferenceClientDeps;
+  /** Applies to every client it starts (e.g. embedded authentication). */
+  settings?: ReferenceClientSettings;
 }
 
 /** One running reference client; every change it reports counts as a new view. */
@@ -39,8 +41,8 @@ class ReferenceSession implements CcdpSession {
   readonly #waiters = new Set<() => void>();
   #unsubscribe: () => void = () => {};
 
-  constructor(deps: ReferenceClientDeps) {
-    this.#reference = new ReferenceClientSession(deps);
+  constructor(deps: ReferenceClientDeps, settings: ReferenceClientSettings) {
+    this.#reference = new ReferenceClientSession(deps, settings);
   }
 
   async start(request: SessionRequest): Promise<void> {
@@ -111,7 +113,7 @@ export function referenceClientBackend(options: ReferenceServerOptions): CcdpBac
     client: { name: CLIENT_NAME, version: options.clientVersion, platform: options.platform },
     defects: DEFECTS.map((defect) => defect.name),
     async start(request) {
-      const session = new ReferenceSession(options.deps ?? {});
+      const session = new ReferenceSession(options.deps ?? {}, options.settings ?? {});
       await session.start(request);
       return session;
     },

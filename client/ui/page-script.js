@@ -326,6 +326,16 @@
       }
       case 'authentication': {
         const tenant = view.title.replace(/^Sign In - /, '');
+        // Embedded authentication: the identity provider's page inside this window, as a web view.
+        if (view.authorizationUrl === undefined && view.fields.length > 0) {
+          add(['web-view', tenant], () =>
+            el('p', { className: 'intro', text: `Sign in to ${tenant} with your partner account.` }),
+          );
+          error();
+          add(['fields', view.fields, view.error], () => fieldsForm(view.fields, view.controls));
+          add(['actions', view.controls], () => actionRow(view.controls));
+          break;
+        }
         add(['signing-in', tenant], () =>
           el('div', { className: 'signin' }, [
             el('span', { className: 'spinner', 'aria-hidden': 'true' }),
@@ -393,6 +403,8 @@
     ]);
   }
 
+  const AUTOCOMPLETE = { Username: 'username', Password: 'current-password' };
+
   function fieldsForm(fields, controls) {
     const primary = controls.find(
       (control) => !SECONDARY_CONTROLS.includes(control) && !LINK_CONTROLS.includes(control),
@@ -413,9 +425,9 @@
           el('label', { for: id, className: 'field__label', text: field }),
           el('input', {
             id,
-            type: 'text',
+            type: field === 'Password' ? 'password' : 'text',
             className: 'field__input',
-            autocomplete: field === 'Username' ? 'username' : 'off',
+            autocomplete: AUTOCOMPLETE[field] ?? 'off',
             spellcheck: 'false',
             autocapitalize: 'none',
             oninput: (event) => post({ type: 'fill', field, value: event.target.value }),

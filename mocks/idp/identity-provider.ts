@@ -58,11 +58,12 @@ export interface RunningIdentityProvider {
   /** The public signing keys, one per algorithm offered, for verifying ID tokens in process. */
   jwks: { keys: JWK[] };
   /**
-   * The login_hint of every authorization request it received since the last `forgetRequests()`,
-   * in order: evidence of where a client sent a sign-in, also one the user agent never saw (a
-   * browser window the client opened, signed in from a session and sent back at once).
+   * Every authorization request it received since the last `reset()`, in order: evidence of where a
+   * client sent a sign-in, also one the harness's user agent never saw (a browser window the client
+   * opened, signed in from a session and sent back at once, or a sign-in page the client shows in
+   * its own window).
    */
-  readonly authorizationRequests: readonly { loginHint: string | undefined }[];
+  readonly authorizationRequests: readonly AuthorizationRequest[];
   /** Every request to the token endpoint since the last `reset()`: the code and client it named. */
   readonly tokenRequests: readonly TokenRequest[];
   /** Another app registered at this identity provider (native, loopback redirects, PKCE). */
@@ -78,6 +79,19 @@ export interface RunningIdentityProvider {
 export const MOUNT_PATH = '/oauth2/default';
 const TOKEN_PATH = `${MOUNT_PATH}/v1/token`;
 export const OTHER_CLIENT_ID = 'partner-portal-native';
+
+export interface AuthorizationRequest {
+  /** The request as received, e.g. `http://127.0.0.1:PORT/oauth2/default/v1/authorize?client_id=…`. */
+  url: string;
+  loginHint: string | undefined;
+  /** Orders the requests of every identity provider of this process. */
+  seq: number;
+  /** Its answer: the status, and where a redirect sent the user agent. */
+  status: number;
+  location: string | undefined;
+}
+
+let requestSeq = 0;
 
 export interface TokenRequest {
   code: string | undefined;
@@ -129,7 +143,7 @@ export async function startIdentityProvider(
       server.closeAllConnections();
     });
 
-  const authorizationRequests: { loginHint: string | undefined }[] = [];
+  const authorizationRequests: AuthorizationRequest[] = [];
   const tokenRequests: TokenRequest[] = [];
   let fault: IdTokenFault | undefined;
   const cookieKeys = [randomBytes(32).toString('base64url')];
@@ -140,11 +154,20 @@ export async function startIdentityProvider(
     // koa-mount runs the provider's middleware on this app's context, so its signed cookies use these keys.
     app.keys = cookieKeys;
     app.use(async (ctx, next) => {
-      if (ctx.path === `${MOUNT_PATH}/v1/authorize`) {
-        const hint = ctx.query.login_hint;
-        authorizationRequests.push({ loginHint: typeof hint === 'string' ? hint : undefined });
-      }
+      if (ctx.path !== `${MOUNT_PATH}/v1/authorize`) return next();
+      const hint = ctx.query.login_hint;
+      requestSeq += 1;
+      const request: AuthorizationRequest = {
+        url: `${origin}${ctx.originalUrl}`,
+        loginHint: typeof hint === 'string' ? hint : undefined,
+        seq: requestSeq,
+        status: 0,
+        location: undefined,
+      };
+      authorizationRequests.push(request);
       await next();
+      request.status = ctx.status;
+      request.location = ctx.response.get('location') || undefined;
     });
     app.use(async (ctx, next) => {
       if (ctx.path !== TOKEN_PATH) return next();

@@ -23,6 +23,11 @@ import {
 export interface HttpUserAgentOptions {
   /** Per request, including reading its body; 10000 when absent. */
   timeoutMs?: number;
+  /**
+   * Whether a redirect that leaves the identity provider is sent (true, as a browser does) or only
+   * reported, as a client's embedded web view does that catches its own redirect URI.
+   */
+  deliverRedirects?: boolean;
 }
 
 /**
@@ -50,11 +55,13 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 export class HttpUserAgent implements UserAgent {
   readonly #timeoutMs: number;
+  readonly #deliverRedirects: boolean;
   readonly #cookies = new OriginCookies();
   #current: { url: URL; document: HtmlPage } | undefined;
 
   constructor(options: HttpUserAgentOptions = {}) {
     this.#timeoutMs = options.timeoutMs ?? 10_000;
+    this.#deliverRedirects = options.deliverRedirects ?? true;
   }
 
   async open(url: string): Promise<SignInPage> {
@@ -161,12 +168,17 @@ export class HttpUserAgent implements UserAgent {
 
   /**
    * Sends the request and follows redirects. A redirect that leaves the identity provider's origin goes
-   * to the client's redirect URI: the agent delivers it with one GET, as a browser would, and stops.
+   * to the client's redirect URI: the agent delivers it with one GET, as a browser would, and stops
+   * (or, with `deliverRedirects: false`, stops before it with the status of the redirect).
    */
   async #navigate(first: HttpRequest, idpOrigin: string, where: string): Promise<Landing> {
     let request = first;
+    let redirectStatus = 0;
     for (let hop = 0; ; hop++) {
       assertLoopback(request.url, hop === 0 ? where : `${where}: redirect`);
+      if (hop > 0 && request.url.origin !== idpOrigin && !this.#deliverRedirects) {
+        return { kind: 'left', url: request.url, status: redirectStatus };
+      }
       const response = await this.#send(request);
       await this.#cookies.store(request.url, response.headers.getSetCookie());
 
@@ -184,6 +196,7 @@ export class HttpUserAgent implements UserAgent {
           );
         }
         if (hop === MAX_REDIRECTS) throw new Error(`${where}: more than ${MAX_REDIRECTS} redirects`);
+        redirectStatus = response.status;
         const next = parseUrl(resolve(location, request.url, where), `${where}: redirect`);
         // 307 and 308 repeat the request; the others become a GET, as browsers do.
         const keepsMethod = response.status === 307 || response.status === 308;

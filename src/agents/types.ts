@@ -17,13 +17,21 @@ export interface SignInPage {
   controls: string[];
   /** Error text, e.g. "Unable to sign in". */
   error?: string;
+  /**
+   * The page is shown inside the client's authentication window (client-window-user-agent.ts): its
+   * fields, controls and error are the window's, its URL the request the identity provider received,
+   * its organisation that identity provider's.
+   */
+  inClientWindow?: true;
 }
 
 export type SignInResult =
   /** The identity provider redirected back to the client's redirect URI; the agent delivered it. */
   | { kind: 'redirected'; url: string; status: number }
   /** The agent is still on an identity-provider page (wrong password, for example). */
-  | { kind: 'page'; page: SignInPage };
+  | { kind: 'page'; page: SignInPage }
+  /** The client closed the sign-in page in its own window: it caught the redirect itself. */
+  | { kind: 'closed' };
 
 export interface UserAgent {
   /** Open the URL the client opened and follow redirects to the page a person would see. */

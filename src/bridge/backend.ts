@@ -60,7 +60,10 @@ export function bridgeBackend(options: BridgeOptions): CcdpBackend {
 }
 
 function appOf(map: UiMap, deps: ReferenceClientDeps = {}): BridgedApp | undefined {
-  if (map.start.app === 'reference-web-ui') return new ReferenceClientUi(deps);
+  if (map.start.app === 'reference-web-ui') {
+    const { authentication } = map.start;
+    return new ReferenceClientUi(deps, authentication === undefined ? {} : { authentication });
+  }
   if (map.start.app === 'url') return new ExternalUi(map.start.url);
   return undefined;
 }

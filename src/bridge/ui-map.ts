@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import type { ErrorObject } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { Authentication } from '../../client/index.ts';
 import type { WindowName } from '../drivers/types.ts';
 import { UI_NAMES } from '../drivers/ui-view.ts';
 import type { Platform } from '../fixtures/types.ts';
@@ -50,7 +51,10 @@ export interface UiMap {
    * What a session starts before its WebDriver session: the bundled reference client's web UI, a web
    * client at a URL, or nothing (the capabilities start the application).
    */
-  start: { app: 'reference-web-ui' } | { app: 'url'; url: string } | { app: 'capabilities' };
+  start:
+    | { app: 'reference-web-ui'; authentication?: Authentication }
+    | { app: 'url'; url: string }
+    | { app: 'capabilities' };
   /** navigate: open the client's URL again; new-session: end the WebDriver session and start another. */
   restart: 'navigate' | 'new-session';
   /**
@@ -91,7 +95,11 @@ export interface UiMap {
   info: Texts;
   error: Texts;
   authorizationUrl: Texts;
-  /** Where the authorization URL cannot be read: the sign-in window's fields (not used by the bridge yet). */
+  /**
+   * A client that shows the sign-in page inside its authentication window (a web view) and so shows
+   * no authorization URL: where that page's Username, Password and Sign In are, within the window.
+   * The window then offers them as its fields `Username` and `Password` and its control `Sign In`.
+   */
   signIn?: { username: Locator; password: Locator; submit: Locator };
 }
 
@@ -270,6 +278,11 @@ export function uiMap(data: unknown, shown: string): UiMap {
   const start = file.start ?? { app: driver === 'web' ? 'reference-web-ui' : 'capabilities' };
   if (start.app === 'url' && start.url === undefined)
     throw new UiMapError(`${shown}: start.url: missing (app: url)`);
+  if ('authentication' in start && start.app !== 'reference-web-ui') {
+    throw new UiMapError(
+      `${shown}: start.authentication: only for app: reference-web-ui (the bundled client); another client shows its sign-in where it does`,
+    );
+  }
   const webdriverSession = file.webdriverSession ?? (start.app === 'reference-web-ui' ? 'kept' : 'new');
   if (webdriverSession === 'kept' && start.app === 'capabilities') {
     throw new UiMapError(

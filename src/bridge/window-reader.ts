@@ -98,8 +98,15 @@ export class WindowReader {
     const options = await this.#named(found.options, this.#map.options.name, taken);
     for (const option of options.values()) taken.add(option);
     for (const element of found.authorization) taken.add(element);
-    const controls = await this.#named(found.controls, this.#map.controls.name, taken);
-    const fields = await this.#named(found.fields, this.#map.fields.name, taken);
+    // A sign-in page in the authentication window: its elements by the names the harness uses.
+    const page = kind === 'authentication' ? signInPage(found.signIn) : undefined;
+    for (const element of [...(page?.fields.values() ?? []), ...(page?.controls.values() ?? [])])
+      taken.add(element);
+    const controls = withFirst(
+      page?.controls,
+      await this.#named(found.controls, this.#map.controls.name, taken),
+    );
+    const fields = withFirst(page?.fields, await this.#named(found.fields, this.#map.fields.name, taken));
     view.controls = [...controls.keys()];
     view.fields = [...fields.keys()];
     view.options = [...options.keys()];
@@ -200,6 +207,15 @@ export class WindowReader {
       fields: await this.#find(id, map.fields.locator),
       info: await this.#find(id, map.info.locator),
       error: await this.#find(id, map.error.locator),
+      ...(map.signIn === undefined
+        ? {}
+        : {
+            signIn: {
+              username: await this.#find(id, map.signIn.username),
+              password: await this.#find(id, map.signIn.password),
+              submit: await this.#find(id, map.signIn.submit),
+            },
+          }),
     };
   }
 
@@ -230,6 +246,15 @@ export class WindowReader {
       fields: ids(found.fields),
       info: ids(found.info),
       error: ids(found.errors),
+      ...(found.signIn === null
+        ? {}
+        : {
+            signIn: {
+              username: ids(found.signIn.username),
+              password: ids(found.signIn.password),
+              submit: ids(found.signIn.submit),
+            },
+          }),
     };
   }
 
@@ -283,6 +308,37 @@ interface Found {
   fields: string[];
   info: string[];
   error: string[];
+  /** With the map's `signIn`: that page's elements in the window. */
+  signIn?: SignInElements<string[]>;
+}
+
+interface SignInElements<T> {
+  username: T;
+  password: T;
+  submit: T;
+}
+
+/** The sign-in page's first Username, Password and Sign In, under the names the harness uses. */
+function signInPage(
+  found: SignInElements<string[]> | undefined,
+): { fields: Map<string, string>; controls: Map<string, string> } | undefined {
+  if (found === undefined) return undefined;
+  const fields = new Map<string, string>();
+  const controls = new Map<string, string>();
+  const [username] = found.username;
+  const [password] = found.password;
+  const [submit] = found.submit;
+  if (username !== undefined) fields.set('Username', username);
+  if (password !== undefined) fields.set('Password', password);
+  if (submit !== undefined) controls.set('Sign In', submit);
+  return { fields, controls };
+}
+
+/** `first`'s names, then the others of `rest` (a name `first` has keeps `first`'s element). */
+function withFirst(first: Map<string, string> | undefined, rest: Map<string, string>): Map<string, string> {
+  const merged = new Map(first);
+  for (const [name, element] of rest) if (!merged.has(name)) merged.set(name, element);
+  return merged;
 }
 
 interface InPageRow {
@@ -303,6 +359,7 @@ interface InPage {
   info: number[];
   /** Not `error`: an answer whose value has an `error` key is a WebDriver error to its client. */
   errors: number[];
+  signIn: SignInElements<number[]> | null;
   elements: ElementReference[];
 }
 
@@ -322,6 +379,13 @@ function readLocators(map: UiMap): Record<string, Locator> {
     fields: map.fields.locator,
     info: map.info.locator,
     error: map.error.locator,
+    ...(map.signIn === undefined
+      ? {}
+      : {
+          signInUsername: map.signIn.username,
+          signInPassword: map.signIn.password,
+          signInSubmit: map.signIn.submit,
+        }),
   };
 }
 
@@ -369,6 +433,13 @@ return {
   fields: find(open, spec.fields),
   info: find(open, spec.info),
   errors: find(open, spec.error),
+  signIn: spec.signInUsername
+    ? {
+        username: find(open, spec.signInUsername),
+        password: find(open, spec.signInPassword),
+        submit: find(open, spec.signInSubmit),
+      }
+    : null,
   elements,
 };
 `;

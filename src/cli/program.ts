@@ -46,6 +46,7 @@ export interface ServeClientFlags {
   platform?: string;
   clientVersion?: string;
   port?: string;
+  authentication?: string;
 }
 
 export interface BridgeWebDriverFlags {
@@ -224,6 +225,10 @@ export function createProgram(done: Done): Command {
     .option('--platform <platform>', 'windows or macos')
     .option('--client-version <x.y>', 'the version it is')
     .option('--port <n>', 'the port (default 0: any free one)')
+    .option(
+      '--authentication <where>',
+      'where the sign-in page shows: browser (its URL reported for a browser, the default) or embedded (in the authentication window, as a web view)',
+    )
     .action(async (flags: ServeClientFlags) =>
       done(await (await import('./serve-client.ts')).serveClientCommand(flags)),
     );

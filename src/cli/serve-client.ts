@@ -4,6 +4,7 @@
  * where: `ccdp/1 listening on http://127.0.0.1:PORT`.
  */
 
+import { AUTHENTICATIONS, type Authentication } from '../../client/index.ts';
 import { referenceClientHandler } from '../../client/protocol/server.ts';
 import type { Platform } from '../fixtures/types.ts';
 import { InputError } from './flags.ts';
@@ -16,11 +17,12 @@ export interface ServeClientArgs {
   platform: Platform;
   clientVersion: string;
   port: number;
+  authentication: Authentication;
 }
 
 /** The flags, checked; throws InputError naming the flag. */
 export function serveClientArgs(flags: ServeClientFlags): ServeClientArgs {
-  const { platform, clientVersion, port = '0' } = flags;
+  const { platform, clientVersion, port = '0', authentication = 'browser' } = flags;
   if (platform !== 'windows' && platform !== 'macos') {
     throw new InputError(`--platform: expected windows or macos (got "${platform ?? ''}")`);
   }
@@ -30,7 +32,10 @@ export function serveClientArgs(flags: ServeClientFlags): ServeClientArgs {
   if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) {
     throw new InputError(`--port: expected a port from 0 (any free one) to 65535 (got "${port}")`);
   }
-  return { platform, clientVersion, port: Number(port) };
+  if (!AUTHENTICATIONS.includes(authentication as Authentication)) {
+    throw new InputError(`--authentication: expected browser or embedded (got "${authentication}")`);
+  }
+  return { platform, clientVersion, port: Number(port), authentication: authentication as Authentication };
 }
 
 /**
@@ -44,7 +49,11 @@ export function serveClientCommand(flags: ServeClientFlags): Promise<number> {
 /** Serves until SIGTERM or SIGINT; resolves with the exit code once the client has stopped. */
 export async function serveClient(args: ServeClientArgs): Promise<number> {
   return serveUntilStopped(
-    referenceClientHandler({ platform: args.platform, clientVersion: args.clientVersion }),
+    referenceClientHandler({
+      platform: args.platform,
+      clientVersion: args.clientVersion,
+      settings: { authentication: args.authentication },
+    }),
     args.port,
   );
 }

@@ -1,5 +1,5 @@
 /** The bundled reference client, run in this process: the fast default driver. */
-import type { ReferenceClientDeps } from '../../client/index.ts';
+import type { ReferenceClientDeps, ReferenceClientSettings } from '../../client/index.ts';
 import { ReferenceClientSession } from './reference-session.ts';
 import type { ClientAction, ClientDriver, ClientView, SessionOptions, WaitOptions } from './types.ts';
 import { ViewNotShown } from './view-not-shown.ts';
@@ -11,8 +11,8 @@ export class InProcessDriver implements ClientDriver {
   readonly #session: ReferenceClientSession;
 
   /** `deps` replaces the client's policy API or sign-in, for the harness's own tests. */
-  constructor(deps: ReferenceClientDeps = {}) {
-    this.#session = new ReferenceClientSession(deps);
+  constructor(deps: ReferenceClientDeps = {}, settings: ReferenceClientSettings = {}) {
+    this.#session = new ReferenceClientSession(deps, settings);
   }
 
   async start(options: SessionOptions): Promise<void> {

@@ -6,7 +6,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ReferenceClient, type ReferenceClientDeps } from '../../client/index.ts';
+import {
+  ReferenceClient,
+  type ReferenceClientDeps,
+  type ReferenceClientSettings,
+} from '../../client/index.ts';
 import type { SessionOptions } from './types.ts';
 
 export class ReferenceClientSession {
@@ -15,10 +19,15 @@ export class ReferenceClientSession {
   #dataDir: string | undefined;
   readonly #log: string[] = [];
   readonly #deps: ReferenceClientDeps;
+  readonly #settings: ReferenceClientSettings;
 
-  /** `deps` replaces the client's policy API or sign-in, for the harness's own tests. */
-  constructor(deps: ReferenceClientDeps = {}) {
+  /**
+   * `deps` replaces the client's policy API or sign-in, for the harness's own tests; `settings` apply
+   * to every client it starts (e.g. embedded authentication).
+   */
+  constructor(deps: ReferenceClientDeps = {}, settings: ReferenceClientSettings = {}) {
     this.#deps = deps;
+    this.#settings = settings;
   }
 
   /** The running client; throws when there is none. */
@@ -78,6 +87,9 @@ export class ReferenceClientSession {
   }
 
   #startClient(options: SessionOptions, dataDir: string): Promise<ReferenceClient> {
-    return ReferenceClient.start({ ...options, dataDir, log: (line) => this.#log.push(line) }, this.#deps);
+    return ReferenceClient.start(
+      { ...options, ...this.#settings, dataDir, log: (line) => this.#log.push(line) },
+      this.#deps,
+    );
   }
 }

@@ -18,7 +18,7 @@
  *   passes.
  */
 import type { BrowserContext, Locator, Page, Request } from 'playwright-core';
-import type { ReferenceClientDeps } from '../../client/index.ts';
+import type { ReferenceClientDeps, ReferenceClientSettings } from '../../client/index.ts';
 import { type ServedClientUi, serveClientUi } from '../../client/ui/server.ts';
 import { ClientActionError } from '../verdict.ts';
 import { ReferenceClientSession } from './reference-session.ts';
@@ -492,8 +492,8 @@ export class ReferenceClientUi implements UiApplication {
   #queue: Promise<unknown> = Promise.resolve();
 
   /** `deps` replaces the client's policy API or sign-in, for the harness's own tests. */
-  constructor(deps: ReferenceClientDeps = {}) {
-    this.#session = new ReferenceClientSession(deps);
+  constructor(deps: ReferenceClientDeps = {}, settings: ReferenceClientSettings = {}) {
+    this.#session = new ReferenceClientSession(deps, settings);
   }
 
   start(options: SessionOptions): Promise<string> {
