@@ -106,6 +106,11 @@ describe('the UI map', () => {
       /^bad\.yaml: restart: new-session ends the WebDriver session that webdriverSession: kept keeps \(give webdriverSession: new\)$/,
     ],
     [
+      'an authentication setting for a client the bridge does not start',
+      { start: { app: 'url', url: 'http://127.0.0.1:8/', authentication: 'embedded' } },
+      /^bad\.yaml: start\.authentication: only for app: reference-web-ui \(the bundled client\)/,
+    ],
+    [
       'changes that are none',
       { changes: 'never' },
       /^bad\.yaml: changes: expected page-source or read \(got "never"\)$/,
@@ -483,9 +488,10 @@ describe('the bridge through chromedriver and the reference web UI', () => {
    */
   describe("a client that signs in inside its own window, through the map's signIn", () => {
     const target: Target = { platform: 'windows', clientVersion: '4.7' };
-    let bridge: CcdpListener | undefined;
-    const embedded = async () => {
-      bridge ??= await serveCcdp(
+    const bridges: CcdpListener[] = [];
+    /** A bridge to the embedded client, with the shipped web map and `keys` over it. */
+    const bridgeWith = async (keys: object = {}) => {
+      const bridge = await serveCcdp(
         ccdpHandler(
           bridgeBackend({
             webdriver: new URL(driver.url),
@@ -494,6 +500,7 @@ describe('the bridge through chromedriver and the reference web UI', () => {
               {
                 ...(yamlData(await readFile(WEB_MAP, 'utf8')) as object),
                 start: { app: 'reference-web-ui', authentication: 'embedded' },
+                ...keys,
               },
               'web.yaml, embedded',
             ),
@@ -501,13 +508,32 @@ describe('the bridge through chromedriver and the reference web UI', () => {
           }),
         ),
       );
+      bridges.push(bridge);
       return `remote:${bridge.url}`;
     };
-    after(() => bridge?.close());
+    let shipped: Promise<string> | undefined;
+    const embedded = () => {
+      shipped ??= bridgeWith();
+      return shipped;
+    };
+    after(() => Promise.all(bridges.map((bridge) => bridge.close())));
 
     test('the suite on one target: the in-process verdicts', async () => {
       const inProcess = await run({ targets: [target] });
       const bridged = await run({ client: await embedded(), targets: [target] });
+      assert.equal(bridged.report.run.exitCode, 0, JSON.stringify(bridged.report.run.errors));
+      assert.deepEqual(verdicts(bridged.report), verdicts(inProcess.report));
+    });
+
+    test('found by one WebDriver command per locator, the signIn elements too: the in-process verdicts', async () => {
+      // `tag name` is evaluated by the driver only, so this map's reads find every element by commands
+      // (information texts, which these scenarios do not read, are found by it).
+      const byCommands = await bridgeWith({
+        info: { locator: { using: 'tag name', value: 'no-such-element' } },
+      });
+      const tags = '@req:IDP-RETURN or @req:FAIL-NO-CHANGE';
+      const inProcess = await run({ targets: [target], tags });
+      const bridged = await run({ client: byCommands, targets: [target], tags });
       assert.equal(bridged.report.run.exitCode, 0, JSON.stringify(bridged.report.run.errors));
       assert.deepEqual(verdicts(bridged.report), verdicts(inProcess.report));
     });
