@@ -1,5 +1,12 @@
 /** The reference Client Connector: public exports. */
-export { checkDefect, DEFECTS, type DefectInfo, type DefectName, isDefectName } from './core/defects.ts';
+export {
+  checkDefect,
+  DEFECTS,
+  type DefectInfo,
+  type DefectName,
+  isDefectName,
+  SCRIPTED_DEFECTS,
+} from './core/defects.ts';
 export {
   CALLBACK_PATH,
   type CallbackReply,

@@ -9,7 +9,7 @@ import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Client } from 'webdriver';
-import { DEFECTS } from '../client/core/defects.ts';
+import { DEFECTS, SCRIPTED_DEFECTS } from '../client/core/defects.ts';
 import { bridgeBackend, connectWebDriver } from '../src/bridge/backend.ts';
 import { KeptWebDriverSession } from '../src/bridge/kept-session.ts';
 import { BridgeSession } from '../src/bridge/session.ts';
@@ -601,7 +601,7 @@ describe('the bridge through chromedriver and the reference web UI', () => {
       await Promise.all([...bridges.values()].map(async (bridge) => (await bridge).close()));
     });
 
-    for (const defect of DEFECTS) {
+    for (const defect of SCRIPTED_DEFECTS) {
       test(`${defect.name}: caught through the bridge on ${(defect.shownIn ?? [defect.requirement]).join(' and ')}'s scenarios`, async () => {
         const { targets, tags } = defectScope(defect);
         const inProcess = await run({ defect: defect.name, targets, tags });

@@ -150,13 +150,13 @@ describe('run FEATURE:LINE and --name', () => {
       /^connector-conformance: features\/shared\/no-such\.feature:3: no such feature file$/,
     ],
     [
-      'a feature file outside the suite',
+      'a feature file outside the suite, for a certification bundle',
       async (dir) => {
         const file = path.join(dir, 'mine.feature');
         await writeFile(file, 'Feature: mine\n  Scenario: mine\n    Given nothing\n');
-        return [`${file}:2`];
+        return [`${file}:2`, '--bundle'];
       },
-      /mine\.feature:2: not a feature file of the suite \(features\/\)$/,
+      /--bundle: a certification covers the suite's features \(features\/\), and \S*mine\.feature:2 is not one of them$/,
     ],
     [
       'something else than a feature file',

@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import { DEFECTS } from '../client/core/defects.ts';
+import { SCRIPTED_DEFECTS } from '../client/core/defects.ts';
 import { findLocalImage } from '../src/drivers/client-container.ts';
 import { PACKAGE_ROOT } from '../src/package-layout.ts';
 import { defectRuns, run, verdicts } from './support/runs.ts';
@@ -91,7 +91,7 @@ describe('the full suite through a container', () => {
 });
 
 describe('each defect through a container', () => {
-  for (const defect of DEFECTS) {
+  for (const defect of SCRIPTED_DEFECTS) {
     test(`${defect.name}: the same verdicts as in process on ${(defect.shownIn ?? [defect.requirement]).join(' and ')}'s scenarios`, async () => {
       const { inProcess, other } = await defectRuns(defect, { client: `image:${IMAGE}` });
       assert.equal(other.report.run.exitCode, inProcess.report.run.exitCode);

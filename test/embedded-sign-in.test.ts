@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { DEFECTS } from '../client/core/defects.ts';
+import { DEFECTS, SCRIPTED_DEFECTS } from '../client/core/defects.ts';
 import { DEFAULT_TARGETS } from '../src/runner/options.ts';
 import { BIN, cli } from './support/cli.ts';
 import { defectRuns, run, verdicts } from './support/runs.ts';
@@ -60,7 +60,7 @@ describe('the sign-in typed into the client window', () => {
   });
 
   describe('every defect: the verdicts of the URL reported', () => {
-    for (const defect of DEFECTS) {
+    for (const defect of SCRIPTED_DEFECTS) {
       if (defect.name === WINDOW_CLOSE_ONLY) continue;
       test(defect.name, async () => {
         const { inProcess, other } = await defectRuns(defect, { client: EMBEDDED });

@@ -9,7 +9,7 @@ import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { DEFECTS } from '../client/core/defects.ts';
+import { SCRIPTED_DEFECTS } from '../client/core/defects.ts';
 import type { Target } from '../src/catalog/types.ts';
 import { ClientProcess } from '../src/drivers/client-process.ts';
 import { PACKAGE_ROOT } from '../src/package-layout.ts';
@@ -78,7 +78,7 @@ describe('the full suite through ccdp/1', () => {
 });
 
 describe('each defect through ccdp/1', () => {
-  for (const defect of DEFECTS) {
+  for (const defect of SCRIPTED_DEFECTS) {
     test(`${defect.name}: the same verdicts as in process on ${(defect.shownIn ?? [defect.requirement]).join(' and ')}'s scenarios`, async () => {
       const { inProcess, other } = await defectRuns(defect, { clientCommand: SERVE_CLIENT });
       assert.equal(other.report.run.exitCode, 1, JSON.stringify(other.report.run.errors));

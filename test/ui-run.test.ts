@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { DEFECTS } from '../client/core/defects.ts';
+import { SCRIPTED_DEFECTS } from '../client/core/defects.ts';
 import { DEFAULT_TARGETS } from '../src/runner/options.ts';
 import { defectRuns, run, verdicts } from './support/runs.ts';
 
@@ -41,7 +41,7 @@ describe('the full suite through the browser', () => {
 });
 
 describe('each defect through the browser', () => {
-  for (const defect of DEFECTS) {
+  for (const defect of SCRIPTED_DEFECTS) {
     test(`${defect.name}: the same verdicts as in process on ${(defect.shownIn ?? [defect.requirement]).join(' and ')}'s scenarios`, async () => {
       // The full browser run above already compares every scenario.
       const { inProcess, other } = await defectRuns(defect, { client: 'ui', evidence: 'failures' });

@@ -126,6 +126,8 @@ interface ClientInit {
   device: DeviceResponse;
   mainZpa: TunnelState;
   partners: Partner[];
+  /** Started from state.json: the client was restarted. */
+  restored: boolean;
 }
 
 export class ReferenceClient {
@@ -138,6 +140,9 @@ export class ReferenceClient {
   readonly #device: DeviceResponse;
   #mainZpa: TunnelState;
   #partners: Partner[];
+  /** Partner tenants added since this start (only partner-added-after-restart-not-saved reads it). */
+  readonly #addedHere = new Set<string>();
+  readonly #restored: boolean;
   #screen: Screen = { window: 'main' };
   #error: string | undefined;
   /** Tenants whose sign-in was cancelled (only the defect retry-after-cancel-refused remembers them). */
@@ -167,6 +172,7 @@ export class ReferenceClient {
     this.#device = init.device;
     this.#mainZpa = init.mainZpa;
     this.#partners = init.partners;
+    this.#restored = init.restored;
   }
 
   /**
@@ -212,6 +218,7 @@ export class ReferenceClient {
         device,
         mainZpa,
         partners: saved.partners.map((partner) => ({ ...partner })),
+        restored: true,
       });
     }
     const device = await api.enrolDevice({
@@ -236,6 +243,7 @@ export class ReferenceClient {
       device,
       mainZpa,
       partners: [],
+      restored: false,
     });
     await client.#persist();
     return client;
@@ -769,6 +777,7 @@ export class ReferenceClient {
       zpa = 'on';
     }
     const entry: Partner = { tenant, username: attempt.username, zpa };
+    this.#addedHere.add(tenant.id);
     const index = this.#partners.findIndex((partner) => partner.tenant.id === tenant.id);
     if (this.#defect === 'second-partner-replaces-first') this.#partners = [entry];
     else if (index === -1) this.#partners.push(entry);
@@ -840,7 +849,10 @@ export class ReferenceClient {
           comesOn === 'partner'
         ),
     );
-    if (this.#defect === 'tunnels-overlap-while-switching') {
+    if (
+      this.#defect === 'tunnels-overlap-while-switching' ||
+      (this.#defect === 'turn-on-main-after-restart-overlaps' && this.#restored && comesOn === 'main')
+    ) {
       await this.#putTunnel(tenantId, 'on');
       for (const tenant of others) await this.#putTunnel(tenant.id, 'off');
       return;
@@ -903,7 +915,18 @@ export class ReferenceClient {
 
   async #persist(): Promise<void> {
     const partners: PersistedPartner[] =
-      this.#defect === 'partner-not-saved' ? [] : this.#partners.map((partner) => ({ ...partner }));
+      this.#defect === 'partner-not-saved'
+        ? []
+        : this.#partners
+            .filter(
+              (partner) =>
+                !(
+                  this.#defect === 'partner-added-after-restart-not-saved' &&
+                  this.#restored &&
+                  this.#addedHere.has(partner.tenant.id)
+                ),
+            )
+            .map((partner) => ({ ...partner }));
     await saveState(this.#options.dataDir, {
       deviceToken: this.#deviceToken,
       mainZpa: this.#mainZpa,

@@ -6,6 +6,7 @@
  */
 import { Command, Option } from 'commander';
 import { packageVersion } from '../package-layout.ts';
+import type { ExploreFlags } from './explore.ts';
 
 /** What `run` is given: commander's values, strings until args.ts parses them. */
 export interface RunFlags {
@@ -232,6 +233,30 @@ export function createProgram(done: Done): Command {
     .action(async (flags: ServeClientFlags) =>
       done(await (await import('./serve-client.ts')).serveClientCommand(flags)),
     );
+
+  program
+    .command('explore')
+    .summary('Explore action sequences no scenario wrote; a violation comes back as Gherkin')
+    .description(
+      'Model-based testing (fast-check): random sequences of what a person can do (open Private ' +
+        'Access, Close, add a partner tenant, a wrong password, a cancelled sign-in, Turn On, Turn ' +
+        "Off, restart) run as the suite's own steps against the client, with the invariants and the " +
+        "model's expectations checked after every action. A sequence that breaks one is shrunk to the " +
+        'shortest and written as REPORT_DIR/found/<requirement>-<seed>.feature, which `run` replays. ' +
+        'Exit 0 nothing broken, 1 a violation, 2 bad input or a failure of the harness.',
+    )
+    .option('--client <client>', 'the client, as run takes it (default reference)')
+    .option('--client-command <command>', 'starts a ccdp/1 client on {port} (implies --client remote)')
+    .option('--platform <platform>', 'windows or macos (default windows)')
+    .option('--client-version <x.y>', 'the version it is (default 4.7)')
+    .option('--defect <name>', "switch on one of the reference client's defects")
+    .option('--runs <n>', `sequences to try at most (default 200)`)
+    .option('--max-steps <k>', 'actions per sequence at most (default 20)')
+    .option('--seed <s>', 'the seed (default a random one, printed): the same seed tries the same sequences')
+    .option('--time-budget <seconds>', 'no new sequence after this many seconds (default 60)')
+    .option('--report-dir <dir>', 'where explore.json, explore.html and found/ go (default explore-report)')
+    .option('--fixtures <dir>', 'the fixtures folder (default the bundled one)')
+    .action(async (flags: ExploreFlags) => done(await (await import('./explore.ts')).exploreCommand(flags)));
 
   program
     .command('check-client')

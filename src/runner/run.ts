@@ -29,7 +29,7 @@ import { REPORT_FILE_NAME, writeReport } from '../report/write.ts';
 import { applyGateInputs, type GateInputs, loadGateInputs } from './gate-inputs.ts';
 import { causeOf, interrupt, interruption, resetInterruption } from './interruption.ts';
 import { DEFAULT_OPTIONS, type RunOptions, resolvedAgentAndEvidence, SUITE_NAME } from './options.ts';
-import { repeatJobs, reportTargets, resolveFeaturePaths, selectScenarios } from './selection.ts';
+import { inSuite, repeatJobs, reportTargets, resolveFeaturePaths, selectScenarios } from './selection.ts';
 import { runTarget, type TargetJob, targetJob } from './target.ts';
 import { findVersionTags } from './target-tags.ts';
 import { releaseWorkerResources } from './worker-resources.ts';
@@ -237,8 +237,15 @@ async function targetJobs(
   const rerun =
     previous === undefined || rerunFailed === undefined ? undefined : { report: previous, file: rerunFailed };
   try {
+    const resolved = paths ? await resolveFeaturePaths(paths) : undefined;
+    const outside = resolved?.find((uri) => !inSuite(uri));
+    if (outside !== undefined && options.bundle !== undefined) {
+      throw new Error(
+        `--bundle: a certification covers the suite's features (features/), and ${outside} is not one of them`,
+      );
+    }
     const selected = await selectScenarios(jobs, {
-      ...(paths ? { paths: await resolveFeaturePaths(paths) } : {}),
+      ...(resolved ? { paths: resolved } : {}),
       ...(names ? { names } : {}),
       ...(shard ? { shard } : {}),
       ...(rerun ? { rerun } : {}),

@@ -129,8 +129,8 @@ const FEATURE_PATH = /^(.+?\.feature)((?::\d+)*)$/;
 /**
  * The run's feature paths ("features/x.feature", "features/x.feature:LINE:LINE", relative to the
  * current directory or to the project) as Cucumber takes them from the project: each a feature file
- * of the suite, each line a scenario's, a Scenario Outline's or an Examples row's (on any target).
- * Throws naming the first that is not.
+ * (of the suite, or one written with its steps: a reproducer of `explore`), each line a scenario's, a
+ * Scenario Outline's or an Examples row's (on any target). Throws naming the first that is not.
  */
 export async function resolveFeaturePaths(given: readonly string[]): Promise<string[]> {
   const resolved: string[] = [];
@@ -156,14 +156,20 @@ export async function resolveFeaturePaths(given: readonly string[]): Promise<str
   return resolved;
 }
 
-/** The file as the project names it, "features/x.feature"; throws when it is not one of the suite's. */
+/**
+ * The file as the project names it: "features/x.feature" for one of the suite's, a path relative to
+ * the project ("../found/x.feature") for another.
+ */
 function suiteFeature(text: string, file: string): string {
   const candidates = [path.resolve(file), path.resolve(PACKAGE_ROOT, file)];
   const found = candidates.find((candidate) => existsSync(candidate) && statSync(candidate).isFile());
   if (found === undefined) throw new Error(`${text}: no such feature file`);
-  const uri = path.relative(PACKAGE_ROOT, found).split(path.sep).join('/');
-  if (!uri.startsWith('features/')) throw new Error(`${text}: not a feature file of the suite (features/)`);
-  return uri;
+  return path.relative(PACKAGE_ROOT, found).split(path.sep).join('/');
+}
+
+/** Whether a path resolveFeaturePaths returned is one of the suite's features. */
+export function inSuite(uri: string): boolean {
+  return uri.startsWith('features/');
 }
 
 /** Each job `repeat` times: every target's first run, then every target's second, and so on. */

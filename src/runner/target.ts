@@ -12,6 +12,7 @@ import {
   type ISupportCodeLibrary,
   loadConfiguration,
   loadSources,
+  loadSupport,
   runCucumber,
 } from '@cucumber/cucumber/api';
 import type { Envelope } from '@cucumber/messages';
@@ -106,6 +107,22 @@ export async function runTarget(job: TargetJob, onMessage: (envelope: Envelope) 
     onMessage,
   );
   supportLibrary = result.support;
+}
+
+/**
+ * The suite's step definitions and hooks, as a run loads them (the same library, shared with the
+ * runs of this process): for running steps one by one, outside a Cucumber run (src/explore/).
+ */
+export async function suiteSupport(job: TargetJob): Promise<ISupportCodeLibrary> {
+  if (supportLibrary !== undefined) return supportLibrary;
+  const environment = runEnvironment();
+  const runConfiguration = await targetConfiguration(
+    job,
+    targetReportDir(job.reportDir, job.target),
+    environment,
+  );
+  supportLibrary = await loadSupport(runConfiguration, environment);
+  return supportLibrary;
 }
 
 /** The scenarios `runTarget(job)` would execute, in Cucumber's order, without running them. */
