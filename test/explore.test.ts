@@ -102,6 +102,23 @@ describe('explore', () => {
     assert.equal(json.sequences, 60);
   });
 
+  test('--time-budget: no new sequence after it, the one in flight finished, and the process exits', async () => {
+    const dir = await tempDir('explore-budget-');
+    const { code, stdout, stderr } = await cli(
+      ['explore', '--time-budget', '2', '--runs', '100000', '--seed', '5', '--report-dir', dir],
+      {},
+      undefined,
+      120_000,
+    );
+    assert.equal(code, 0, stdout + stderr);
+    const json = JSON.parse(await readFile(path.join(dir, 'explore.json'), 'utf8')) as {
+      sequences: number;
+      seconds: number;
+    };
+    assert.ok(json.sequences > 0 && json.sequences < 100_000, `${json.sequences} sequences`);
+    assert.ok(json.seconds >= 2, `${json.seconds} s`);
+  });
+
   const bad: [string[], RegExp][] = [
     [
       ['--runs', '0'],

@@ -998,35 +998,6 @@ const defectChecks: Record<DefectName, () => Promise<void>> = {
     await click(client, 'Private Access');
     assert.deepEqual(tenantStates(client.view()), ['Acme Corp: off']);
   },
-  'partner-added-after-restart-not-saved': async () => {
-    const session = await startSession({ defect: 'partner-added-after-restart-not-saved' });
-    await addGlobex(session);
-    let client = await session.restart();
-    await click(client, 'Private Access');
-    await addPartner(session, INITECH_USER);
-    assert.deepEqual(tenantStates(client.view()), [
-      'Acme Corp: off',
-      'Globex Corporation: off',
-      'Initech: on',
-    ]);
-    client = await session.restart();
-    await click(client, 'Private Access');
-    // The partner added before the first restart is kept; the one added after it is lost.
-    assert.deepEqual(tenantStates(client.view()), ['Acme Corp: off', 'Globex Corporation: off']);
-  },
-  'turn-on-main-after-restart-overlaps': async () => {
-    const session = await startSession({ defect: 'turn-on-main-after-restart-overlaps' });
-    await addGlobex(session);
-    await click(session.client, 'Turn On', 'Acme Corp');
-    // Before a restart, Turn On switches one tunnel off before the other on.
-    assert.equal(session.api.mostTunnelsOnAtOnce, 1);
-    await click(session.client, 'Turn On', 'Globex Corporation');
-    const client = await session.restart();
-    await click(client, 'Private Access');
-    await click(client, 'Turn On', 'Acme Corp');
-    assert.equal(session.api.mostTunnelsOnAtOnce, 2);
-    assert.deepEqual(tenantStates(client.view()), ['Acme Corp: on', 'Globex Corporation: off']);
-  },
   'retry-after-cancel-refused': async () => {
     const session = await startSession({ defect: 'retry-after-cancel-refused' });
     await openAddTenant(session.client);
@@ -1147,6 +1118,54 @@ const defectChecks: Record<DefectName, () => Promise<void>> = {
     assert.equal(session.client.view().window, 'private-access');
     assert.equal(session.client.view().error, undefined);
     assert.deepEqual(tenantStates(session.client.view()), ['Acme Corp: on']);
+  },
+  'partner-added-after-restart-not-saved': async () => {
+    const session = await startSession({ defect: 'partner-added-after-restart-not-saved' });
+    await addGlobex(session);
+    let client = await session.restart();
+    await click(client, 'Private Access');
+    await addPartner(session, INITECH_USER);
+    assert.deepEqual(tenantStates(client.view()), [
+      'Acme Corp: off',
+      'Globex Corporation: off',
+      'Initech: on',
+    ]);
+    client = await session.restart();
+    await click(client, 'Private Access');
+    // The partner added before the first restart is kept; the one added after it is lost.
+    assert.deepEqual(tenantStates(client.view()), ['Acme Corp: off', 'Globex Corporation: off']);
+  },
+  'turn-on-main-after-restart-overlaps': async () => {
+    const session = await startSession({ defect: 'turn-on-main-after-restart-overlaps' });
+    await addGlobex(session);
+    await click(session.client, 'Turn On', 'Acme Corp');
+    // Before a restart, Turn On switches one tunnel off before the other on.
+    assert.equal(session.api.mostTunnelsOnAtOnce, 1);
+    await click(session.client, 'Turn On', 'Globex Corporation');
+    const client = await session.restart();
+    await click(client, 'Private Access');
+    await click(client, 'Turn On', 'Acme Corp');
+    assert.equal(session.api.mostTunnelsOnAtOnce, 2);
+    assert.deepEqual(tenantStates(client.view()), ['Acme Corp: on', 'Globex Corporation: off']);
+  },
+  'second-partner-turn-off-ignored': async () => {
+    const session = await startSession({ defect: 'second-partner-turn-off-ignored' });
+    await addGlobex(session);
+    await addPartner(session, INITECH_USER);
+    await click(session.client, 'Turn Off', 'Initech');
+    assert.deepEqual(tenantStates(session.client.view()), [
+      'Acme Corp: off',
+      'Globex Corporation: off',
+      'Initech: on',
+    ]);
+    // The first partner's Turn Off works.
+    await click(session.client, 'Turn On', 'Globex Corporation');
+    await click(session.client, 'Turn Off', 'Globex Corporation');
+    assert.deepEqual(tenantStates(session.client.view()), [
+      'Acme Corp: off',
+      'Globex Corporation: off',
+      'Initech: off',
+    ]);
   },
   'main-off-after-failed-sign-in': async () => {
     const session = await startSession({ defect: 'main-off-after-failed-sign-in' });

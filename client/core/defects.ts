@@ -415,6 +415,12 @@ const DEFECT_LIST = [
     sequenceOnly: true,
   },
   {
+    name: 'second-partner-turn-off-ignored',
+    requirement: 'SWITCH-HOLDS',
+    description: 'Turn Off does nothing for the second partner tenant added: its ZPA stays on.',
+    sequenceOnly: true,
+  },
+  {
     name: 'main-off-after-failed-sign-in',
     requirement: 'FAIL-NO-CHANGE',
     description:

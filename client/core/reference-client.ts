@@ -809,7 +809,12 @@ export class ReferenceClient {
     try {
       if (control === 'Turn Off' && this.#defect === 'turn-off-keeps-tunnel') {
         this.#showTunnel(tenant.id, 'off');
-      } else if (control === 'Turn Off' && tenant.role === 'partner' && this.#defect === 'turn-off-ignored') {
+      } else if (
+        control === 'Turn Off' &&
+        tenant.role === 'partner' &&
+        (this.#defect === 'turn-off-ignored' ||
+          (this.#defect === 'second-partner-turn-off-ignored' && this.#partners[1]?.tenant.id === tenant.id))
+      ) {
         return;
       } else if (control === 'Turn Off') {
         await this.#putTunnel(tenant.id, 'off');

@@ -162,6 +162,9 @@ export async function explore(options: ExploreOptions): Promise<ExploreResult> {
     // size max: sequences of any length up to maxSteps, not mostly short ones.
     fc.commands(commandArbitraries(own.name, partners), { maxCommands: options.maxSteps, size: 'max' }),
     async (commands) => {
+      // Past the budget, the runs left pass untried (fast-check's own time limit would abandon the
+      // sequence in flight, and its client and browser with it).
+      if (!shrinking && seconds() > options.timeBudgetSeconds) return;
       const { failure } = await attempt(commands);
       if (failure === undefined) return;
       // From the first failure on, fast-check only shrinks: those runs are not sequences tried.
@@ -172,8 +175,6 @@ export async function explore(options: ExploreOptions): Promise<ExploreResult> {
   const details = await fc.check(property, {
     seed: options.seed,
     numRuns: options.runs,
-    interruptAfterTimeLimit: options.timeBudgetSeconds * 1000,
-    markInterruptAsFailure: false,
   });
   const result: ExploreResult = {
     seed: options.seed,

@@ -57,6 +57,7 @@ interface Hook {
 /** A world as ConformanceWorld is, seen from here: the steps' `this`. */
 interface ScenarioWorld {
   noted: Nonconformance[];
+  requirements: string[];
 }
 
 export class ExploreSession {
@@ -89,12 +90,15 @@ export class ExploreSession {
   }
 
   /**
-   * Runs `text` as the suite would, then the AfterStep hooks (the invariants). A requirement broken,
+   * Runs `text` as the suite would (a check asked about `requirement`), then the AfterStep hooks (the
+   * invariants). A requirement broken,
    * by the step or by an invariant after it, is an ExploreViolation; anything else the harness's.
    */
-  async step(keyword: Keyword, text: string): Promise<void> {
+  async step(keyword: Keyword, text: string, requirement?: string): Promise<void> {
     const world = this.#requireWorld();
     this.steps.push({ keyword, text });
+    // What a check is asked about, as its scenario's @req tag would say; its other requirements aside.
+    world.requirements = requirement === undefined ? [] : [requirement];
     const matching = this.#library.stepDefinitions.filter((definition) => definition.matchesStepName(text));
     const [definition] = matching;
     if (definition === undefined || matching.length > 1) {

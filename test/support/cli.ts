@@ -12,11 +12,14 @@ export async function cli(
   args: string[],
   env: NodeJS.ProcessEnv = {},
   cwd?: string,
+  /** Kill the command after this long (its code is then null), for a test of a command that must end. */
+  timeoutMs?: number,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], {
       env: { ...process.env, NO_COLOR: '1', ...env },
       ...(cwd === undefined ? {} : { cwd }),
+      ...(timeoutMs === undefined ? {} : { timeout: timeoutMs, killSignal: 'SIGKILL' }),
     });
     return { code: 0, stdout, stderr };
   } catch (error) {
