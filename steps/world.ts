@@ -1,5 +1,5 @@
 import { type IWorldOptions, setWorldConstructor, World } from '@cucumber/cucumber';
-import type { AuthorizationRequest } from '../mocks/idp/identity-provider.ts';
+import type { AuthorizationRequest, RunningIdentityProvider } from '../mocks/idp/identity-provider.ts';
 import type { Device, TunnelLogEntry } from '../mocks/policy/state.ts';
 import { attackerCode, sendCallback } from '../src/agents/attacker.ts';
 import { BrowserUserAgent } from '../src/agents/browser-user-agent.ts';
@@ -235,7 +235,7 @@ export class ConformanceWorld extends World<RunParameters> {
     }
     const url = view.authorizationUrl ?? request?.url ?? '';
     const origin = URL.parse(url)?.origin;
-    const idp = [...this.env.identityProviders.values()].find((candidate) => candidate.origin === origin);
+    const idp = origin === undefined ? undefined : this.#identityProviderAt(origin);
     if (!idp) wrong(`the client opened ${url}, which is no identity provider`);
     const partner = this.partnerUsername ? this.organisationOf(this.partnerUsername) : undefined;
     if (partner && idp.organisation.id !== partner.id) {
@@ -279,11 +279,14 @@ export class ConformanceWorld extends World<RunParameters> {
   #windowUserAgent(): ClientWindowUserAgent {
     this.windowAgent ??= new ClientWindowUserAgent({
       driver: this.driver,
-      organisationAt: (origin) =>
-        [...this.env.identityProviders.values()].find((idp) => idp.origin === origin)?.organisation.name ??
-        '',
+      organisationAt: (origin) => this.#identityProviderAt(origin)?.organisation.name ?? '',
     });
     return this.windowAgent;
+  }
+
+  /** The simulated world's identity provider serving at `origin`, if one does. */
+  #identityProviderAt(origin: string): RunningIdentityProvider | undefined {
+    return [...this.env.identityProviders.values()].find((idp) => idp.origin === origin);
   }
 
   /** The page is gone: a later authentication window is a new sign-in. */
@@ -373,9 +376,7 @@ export class ConformanceWorld extends World<RunParameters> {
     await this.requireSignInPage();
     const opened = URL.parse(this.pageFor ?? '');
     const redirectUri = opened?.searchParams.get('redirect_uri');
-    const idp = [...this.env.identityProviders.values()].find(
-      (candidate) => candidate.origin === opened?.origin,
-    );
+    const idp = opened ? this.#identityProviderAt(opened.origin) : undefined;
     if (!opened || !redirectUri || !idp)
       throw new Error(`no pending authorization request (${this.pageFor})`);
     const partner = this.organisationNamed(idp.organisation.name);

@@ -91,8 +91,8 @@ export class ExploreSession {
 
   /**
    * Runs `text` as the suite would (a check asked about `requirement`), then the AfterStep hooks (the
-   * invariants). A requirement broken,
-   * by the step or by an invariant after it, is an ExploreViolation; anything else the harness's.
+   * invariants). A requirement broken, by the step or by an invariant after it, is an
+   * ExploreViolation; anything else the harness's.
    */
   async step(keyword: Keyword, text: string, requirement?: string): Promise<void> {
     const world = this.#requireWorld();
