@@ -1,5 +1,4 @@
 import { After, AfterAll, AfterStep, Before, setDefaultTimeout } from '@cucumber/cucumber';
-import { parseClientSpec, policyApiMode } from '../src/drivers/index.ts';
 import { ScenarioEvidence, slug } from '../src/report/evidence.ts';
 import { ensureSimulatedWorld, releaseWorkerResources } from '../src/runner/worker-resources.ts';
 import { PLAN_MEDIA_TYPE } from '../src/verdict.ts';
@@ -25,10 +24,7 @@ Before(async function (this: ConformanceWorld, { pickle }) {
     .filter((name) => name.startsWith(REQUIREMENT_TAG))
     .map((name) => name.slice(REQUIREMENT_TAG.length));
   this.attach(JSON.stringify(checkPlan(pickle.steps, this.requirements)), PLAN_MEDIA_TYPE);
-  const env = await ensureSimulatedWorld(
-    this.parameters.fixturesDir,
-    policyApiMode(parseClientSpec(this.parameters.client)),
-  );
+  const env = await ensureSimulatedWorld(this.parameters.fixturesDir);
   env.resetPolicy();
 });
 

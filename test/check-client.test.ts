@@ -82,7 +82,7 @@ describe('check-client on serve-client', () => {
   });
 
   test('--policy-api: the session enrols in a world already running; macOS lists no partner tenants to select', async () => {
-    const world = await startSimulatedWorld({ fixturesDir: DEFAULT_OPTIONS.fixturesDir, policyApi: 'http' });
+    const world = await startSimulatedWorld({ fixturesDir: DEFAULT_OPTIONS.fixturesDir });
     closers.push(world.close);
     const url = await serve([BIN, 'serve-client', '--platform', 'macos', '--client-version', '4.7']);
     const { code, stdout } = await cli(['check-client', url, '--json', '--policy-api', world.policyApiUrl]);

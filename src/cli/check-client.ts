@@ -86,7 +86,7 @@ export async function checkClientCommand(url: string, flags: CheckClientFlags): 
   let policyApiUrl = args.policyApiUrl;
   if (policyApiUrl === undefined) {
     try {
-      world = await startSimulatedWorld({ fixturesDir: DEFAULT_OPTIONS.fixturesDir, policyApi: 'http' });
+      world = await startSimulatedWorld({ fixturesDir: DEFAULT_OPTIONS.fixturesDir });
       policyApiUrl = world.policyApiUrl;
     } catch (error) {
       err(

@@ -32,7 +32,6 @@ export async function envUpCommand(flags: EnvUpFlags): Promise<number> {
   try {
     world = await startSimulatedWorld({
       fixturesDir: parsed.fixturesDir,
-      policyApi: 'http',
       ...(parsed.port ? { basePort: parsed.port } : {}),
     });
   } catch (error) {

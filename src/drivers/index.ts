@@ -12,12 +12,9 @@
  */
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import type { PolicyApiMode } from '../environment/simulated-world.ts';
-import { InProcessDriver } from './in-process.ts';
-import { createModuleDriver, type DriverFactoryContext } from './module.ts';
-import { RemoteDriver, type RemoteDriverOptions } from './remote.ts';
+import type { DriverFactoryContext } from './module.ts';
+import type { RemoteDriverOptions } from './remote.ts';
 import type { ClientDriver } from './types.ts';
-import { ExternalUi, ReferenceClientUi, UiDriver } from './ui.ts';
 
 export const DRIVER_NAMES = [
   'reference',
@@ -86,14 +83,6 @@ export function needsBrowser(spec: ClientSpec): boolean {
   return spec.kind === 'ui' || spec.kind === 'ui-url';
 }
 
-/**
- * The in-process clients (the reference client and its web UI, served from this process) reach the
- * policy API through MSW; the others, in another process, over HTTP on a loopback listener.
- */
-export function policyApiMode(spec: ClientSpec): PolicyApiMode {
-  return spec.kind === 'reference' || spec.kind === 'ui' || spec.kind === 'ui-url' ? 'in-process' : 'http';
-}
-
 /** Clients reached through ccdp/1. */
 export function isRemote(
   spec: ClientSpec,
@@ -112,19 +101,21 @@ export interface DriverResources {
   factoryContext?: DriverFactoryContext;
 }
 
+/** Each driver's module is loaded by the first run that uses it. */
 export async function createDriver(value: string, resources: DriverResources = {}): Promise<ClientDriver> {
   const spec = parseClientSpec(value);
-  if (spec.kind === 'reference') return new InProcessDriver();
+  if (spec.kind === 'reference') return new (await import('./in-process.ts')).InProcessDriver();
   if (spec.kind === 'module') {
     if (!resources.factoryContext) throw new Error(`the "${value}" client needs its factory's context`);
-    return createModuleDriver(spec.file, resources.factoryContext);
+    return (await import('./module.ts')).createModuleDriver(spec.file, resources.factoryContext);
   }
   if (isRemote(spec)) {
     if (!resources.remote) throw new Error(`the "${value}" client needs the address of a running client`);
-    return new RemoteDriver(resources.remote);
+    return new (await import('./remote.ts')).RemoteDriver(resources.remote);
   }
   const context = resources.browserContext;
   if (!context) throw new Error(`the "${value}" client needs a browser context`);
+  const { ExternalUi, ReferenceClientUi, UiDriver } = await import('./ui.ts');
   const app = spec.kind === 'ui' ? new ReferenceClientUi() : new ExternalUi(spec.url);
   return new UiDriver({ context, app, ...(resources.page ? { page: resources.page } : {}) });
 }

@@ -2,8 +2,6 @@
  * The simulated world a client talks to while a user adds a partner tenant: one Okta-style identity
  * provider per organisation and the vendor policy API. Started once per worker, reset per scenario.
  */
-import { HttpResponse, http, passthrough } from 'msw';
-import { type SetupServer, setupServer } from 'msw/node';
 import { type RunningIdentityProvider, startIdentityProvider } from '../../mocks/idp/identity-provider.ts';
 import { createPolicyHandlers } from '../../mocks/policy/handlers.ts';
 import { servePolicyApi } from '../../mocks/policy/http-listener.ts';
@@ -12,20 +10,17 @@ import { loadFixtures } from '../fixtures/load.ts';
 import type { Fixtures } from '../fixtures/types.ts';
 
 /**
- * How clients reach the policy API:
- * - `in-process`: MSW's setupServer intercepts the fetches of this process (the reference client
- *   running in process); `IN_PROCESS_POLICY_URL` never reaches the network.
- * - `http`: the same handlers served by a listener on 127.0.0.1, for clients in other processes.
+ * Every client reaches the policy API the same way, in this process or another: the policy API's MSW
+ * handlers (mocks/policy/handlers.ts) served by a listener on 127.0.0.1. Nothing intercepts the
+ * process's own fetches: MSW's setupServer saw every request of the process (the identity providers'
+ * traffic and the client's loopback redirects too, only to pass them through) and cost about a quarter
+ * of an in-process run. A request outside the policy API's contract is answered 404 `NOT_IN_CONTRACT`
+ * and recorded like every other.
  */
-export type PolicyApiMode = 'in-process' | 'http';
-
-export const IN_PROCESS_POLICY_URL = 'http://policy-api.connector.test';
-
 export interface SimulatedWorldOptions {
   fixturesDir: string;
-  policyApi: PolicyApiMode;
   /**
-   * Fixed ports (for `env up` and docker-compose): the policy API on `basePort` (http mode), the
+   * Fixed ports (for `env up` and docker-compose): the policy API on `basePort`, the
    * identity providers on the ports after it, in the fixtures' order. Free ports when absent.
    */
   basePort?: number;
@@ -53,10 +48,8 @@ export class EnvironmentError extends Error {
 export async function startSimulatedWorld(options: SimulatedWorldOptions): Promise<SimulatedWorld> {
   const fixtures = await loadFixtures(options.fixturesDir);
   const identityProviders = new Map<string, RunningIdentityProvider>();
-  let server: SetupServer | undefined;
   let listener: { url: string; close(): Promise<void> } | undefined;
   const close = async () => {
-    server?.close();
     await listener?.close();
     await Promise.all([...identityProviders.values()].map((idp) => idp.close()));
   };
@@ -81,53 +74,28 @@ export async function startSimulatedWorld(options: SimulatedWorldOptions): Promi
     ]),
   );
   let policy = createPolicyState(fixtures, idpRefs);
-  let policyApiUrl = IN_PROCESS_POLICY_URL;
-  // A fresh handler set per scenario, bound to that scenario's state; the HTTP listener asks for the
+  // A fresh handler set per scenario, bound to that scenario's state; the listener asks for the
   // current set on every request.
-  const handlers = () => [...createPolicyHandlers(policy), loopbackPassthrough, unknownHost];
-  let current = handlers();
-  if (options.policyApi === 'in-process') {
-    server = setupServer(...current);
-    server.listen({ onUnhandledFrame: 'error' });
-  } else {
-    try {
-      listener = await servePolicyApi(() => current, options.basePort ?? 0);
-      policyApiUrl = listener.url;
-    } catch (error) {
-      await close();
-      throw new EnvironmentError(`the policy API did not start: ${(error as Error).message}`);
-    }
+  let current = createPolicyHandlers(policy);
+  try {
+    listener = await servePolicyApi(() => current, options.basePort ?? 0);
+  } catch (error) {
+    await close();
+    throw new EnvironmentError(`the policy API did not start: ${(error as Error).message}`);
   }
   return {
     fixtures,
     identityProviders,
-    get policyApiUrl() {
-      return policyApiUrl;
-    },
+    policyApiUrl: listener.url,
     get policy() {
       return policy;
     },
     resetPolicy() {
       policy = createPolicyState(fixtures, idpRefs);
       for (const idp of identityProviders.values()) idp.reset();
-      current = handlers();
-      server?.resetHandlers(...current);
+      current = createPolicyHandlers(policy);
       return policy;
     },
     close,
   };
 }
-
-/** The identity providers and the client's loopback redirect listener are real servers. */
-const loopbackPassthrough = http.all(/^http:\/\/127\.0\.0\.1:\d+\//, () => passthrough());
-
-/** Anything else is a request the simulated world does not know: refuse it loudly. */
-const unknownHost = http.all('*', ({ request }) =>
-  HttpResponse.json(
-    {
-      code: 'NOT_IN_SIMULATED_WORLD',
-      message: `${request.method} ${request.url} is outside the simulated world`,
-    },
-    { status: 502 },
-  ),
-);

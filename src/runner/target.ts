@@ -18,7 +18,6 @@ import {
 import type { Envelope } from '@cucumber/messages';
 import { applies, targetLabel } from '../catalog/applicability.ts';
 import type { Requirement, Target } from '../catalog/types.ts';
-import { parseClientSpec, policyApiMode } from '../drivers/index.ts';
 import { codeModule, PACKAGE_ROOT, STEP_FILES } from '../package-layout.ts';
 import { targetFolder } from '../report/layout.ts';
 import { type RunOptions, resolvedAgentAndEvidence, SUITE_NAME } from './options.ts';
@@ -96,10 +95,7 @@ export async function runTarget(job: TargetJob, onMessage: (envelope: Envelope) 
   const environment = runEnvironment();
   // The simulated world starts (its keys are made) while Cucumber loads; the first scenario's Before
   // hook gets the same world, or its failure.
-  ensureSimulatedWorld(
-    path.resolve(job.options.fixturesDir),
-    policyApiMode(parseClientSpec(job.options.client)),
-  ).catch(() => undefined);
+  ensureSimulatedWorld(path.resolve(job.options.fixturesDir)).catch(() => undefined);
   const runConfiguration = await targetConfiguration(job, outDir, environment);
   const result = await runCucumber(
     supportLibrary ? { ...runConfiguration, support: supportLibrary } : runConfiguration,

@@ -6,31 +6,20 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../browser/chromium.ts';
 import { preparePage } from '../drivers/ui.ts';
-import {
-  type PolicyApiMode,
-  type SimulatedWorld,
-  startSimulatedWorld,
-} from '../environment/simulated-world.ts';
+import { type SimulatedWorld, startSimulatedWorld } from '../environment/simulated-world.ts';
 import { settleAbandoned } from './interruption.ts';
 
-let world: { fixturesDir: string; policyApi: PolicyApiMode; started: Promise<SimulatedWorld> } | undefined;
+let world: { fixturesDir: string; started: Promise<SimulatedWorld> } | undefined;
 let current: SimulatedWorld | undefined;
 
-/**
- * The simulated world on `fixturesDir`, started on first use; `policyApi` is `http` when the client
- * runs in another process (see isRemote).
- */
-export async function ensureSimulatedWorld(
-  fixturesDir: string,
-  policyApi: PolicyApiMode = 'in-process',
-): Promise<SimulatedWorld> {
-  if (world !== undefined && (world.fixturesDir !== fixturesDir || world.policyApi !== policyApi)) {
+/** The simulated world on `fixturesDir`, started on first use. */
+export async function ensureSimulatedWorld(fixturesDir: string): Promise<SimulatedWorld> {
+  if (world !== undefined && world.fixturesDir !== fixturesDir) {
     throw new Error(
-      `the simulated world runs on ${world.fixturesDir} with the policy API ${world.policyApi}, ` +
-        `not on ${fixturesDir} with ${policyApi}; release it first`,
+      `the simulated world runs on ${world.fixturesDir}, not on ${fixturesDir}; release it first`,
     );
   }
-  world ??= { fixturesDir, policyApi, started: startSimulatedWorld({ fixturesDir, policyApi }) };
+  world ??= { fixturesDir, started: startSimulatedWorld({ fixturesDir }) };
   current = await world.started;
   return current;
 }
