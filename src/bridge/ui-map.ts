@@ -12,6 +12,7 @@ import type { Authentication } from '../../client/index.ts';
 import type { WindowName } from '../drivers/types.ts';
 import { UI_NAMES } from '../drivers/ui-view.ts';
 import type { Platform } from '../fixtures/types.ts';
+import { once } from '../once.ts';
 import { propertyPath } from '../schema-errors.ts';
 import { YamlError, yamlData } from '../yaml-data.ts';
 import schema from './ui-map.schema.json' with { type: 'json' };
@@ -262,11 +263,14 @@ const DEFAULTS: Record<MapDriver, () => Defaults> = {
   mac2: mac2Defaults,
 };
 
-const validate = new Ajv2020({ allErrors: false, verbose: true, strict: true }).compile<UiMapFile>(schema);
+const validator = once(() =>
+  new Ajv2020({ allErrors: false, verbose: true, strict: true }).compile<UiMapFile>(schema),
+);
 
 /** The map `data` describes, with its defaults; throws UiMapError naming `shown` and the first bad key. */
 export function uiMap(data: unknown, shown: string): UiMap {
   const file = data ?? {};
+  const validate = validator();
   if (!validate(file)) {
     const error = validate.errors?.[0];
     throw new UiMapError(

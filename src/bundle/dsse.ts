@@ -5,6 +5,7 @@
  */
 import { type KeyObject, sign, verify } from 'node:crypto';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import { once } from '../once.ts';
 import { schemaErrorLines } from '../schema-errors.ts';
 import schema from './envelope.schema.json' with { type: 'json' };
 
@@ -49,7 +50,7 @@ export function signedBy(envelope: Envelope, key: KeyObject): boolean {
   });
 }
 
-const validate = new Ajv2020({ allErrors: false, strict: true }).compile<Envelope>(schema);
+const validator = once(() => new Ajv2020({ allErrors: false, strict: true }).compile<Envelope>(schema));
 
 /** The envelope, or the first reason it is not one. */
 export function parseEnvelope(bytes: Buffer): Envelope | string {
@@ -59,6 +60,7 @@ export function parseEnvelope(bytes: Buffer): Envelope | string {
   } catch (error) {
     return `not JSON (${(error as Error).message})`;
   }
+  const validate = validator();
   return validate(data)
     ? data
     : (schemaErrorLines(validate.errors, '(envelope)')[0] ?? 'not a DSSE envelope');

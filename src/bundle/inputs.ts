@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 import type { Platform } from '../fixtures/types.ts';
+import { once } from '../once.ts';
 import schema from './product.schema.json' with { type: 'json' };
 
 /** A bad --product, --signing-key or --public-key file; the message names the flag and the file. */
@@ -20,7 +21,7 @@ export interface Product {
   platforms?: Platform[];
 }
 
-const validateProduct = new Ajv2020({ allErrors: false, strict: true }).compile<Product>(schema);
+const productValidator = once(() => new Ajv2020({ allErrors: false, strict: true }).compile<Product>(schema));
 
 async function read(flag: string, file: string): Promise<Buffer> {
   try {
@@ -41,6 +42,7 @@ export async function loadProduct(file: string): Promise<Product> {
     if (error instanceof BundleInputError) throw error;
     throw new BundleInputError(`${where}: not valid YAML: ${(error as Error).message.split('\n')[0]}`);
   }
+  const validateProduct = productValidator();
   if (validateProduct(data)) return data;
   const error = validateProduct.errors?.[0];
   const fieldName = error?.instancePath.slice(1).replaceAll('/', '.') ?? '';

@@ -6,6 +6,7 @@
 import { createHash, type KeyObject } from 'node:crypto';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { Target } from '../catalog/types.ts';
+import { once } from '../once.ts';
 import type { ConformanceReport } from '../report/types.ts';
 import { schemaErrorLines } from '../schema-errors.ts';
 import { type Envelope, payloadOf } from './dsse.ts';
@@ -54,8 +55,8 @@ export interface Manifest {
   predicate: Certification;
 }
 
-const validate = new Ajv2020({ allErrors: false, strict: true, schemas: [productSchema] }).compile<Manifest>(
-  schema,
+const validator = once(() =>
+  new Ajv2020({ allErrors: false, strict: true, schemas: [productSchema] }).compile<Manifest>(schema),
 );
 
 /** The manifest the envelope carries, or the first reason it carries none. */
@@ -69,6 +70,7 @@ export function parseManifest(envelope: Envelope): Manifest | string {
   } catch (error) {
     return `the payload is not JSON (${(error as Error).message})`;
   }
+  const validate = validator();
   return validate(data) ? data : (schemaErrorLines(validate.errors, '(statement)')[0] ?? 'invalid');
 }
 

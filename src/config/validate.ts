@@ -9,6 +9,7 @@ import type { ErrorObject } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { DEFECTS } from '../../client/core/defects.ts';
 import { parseClientSpec } from '../drivers/index.ts';
+import { once } from '../once.ts';
 import { propertyPath } from '../schema-errors.ts';
 import schema from './config.schema.json' with { type: 'json' };
 import type { ConformanceConfig, RunSettings } from './define.ts';
@@ -16,15 +17,18 @@ import { ConfigError } from './error.ts';
 
 type JsonSchema = { [key: string]: unknown };
 
-const validate = new Ajv2020({
-  allErrors: false,
-  verbose: true,
-  strict: true,
-  allowUnionTypes: true,
-}).compile<ConformanceConfig>(schema);
+const validator = once(() =>
+  new Ajv2020({
+    allErrors: false,
+    verbose: true,
+    strict: true,
+    allowUnionTypes: true,
+  }).compile<ConformanceConfig>(schema),
+);
 
 /** The data as a config; throws ConfigError naming `shown` and the first bad key. */
 export function validateConfig(data: unknown, shown: string): ConformanceConfig {
+  const validate = validator();
   if (!validate(data)) {
     const error = validate.errors?.[0];
     throw new ConfigError(

@@ -1,5 +1,6 @@
 /** The ccdp/1 JSON Schemas (./schemas/, draft 2020-12), compiled once; one validator per message. */
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { once } from '../once.ts';
 import { schemaErrorLines } from '../schema-errors.ts';
 import action from './schemas/action.schema.json' with { type: 'json' };
 import clientView from './schemas/client-view.schema.json' with { type: 'json' };
@@ -24,15 +25,18 @@ export const PROTOCOL_SCHEMAS = {
 
 export type MessageKind = keyof typeof PROTOCOL_SCHEMAS;
 
-const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false });
-for (const schema of Object.values(PROTOCOL_SCHEMAS)) ajv.addSchema(schema);
+const ajv = once(() => {
+  const made = new Ajv2020({ allErrors: true, strict: true, strictRequired: false });
+  for (const schema of Object.values(PROTOCOL_SCHEMAS)) made.addSchema(schema);
+  return made;
+});
 
 const validators = new Map<MessageKind, ValidateFunction>();
 
 function validator(kind: MessageKind): ValidateFunction {
   let validate = validators.get(kind);
   if (validate === undefined) {
-    const compiled = ajv.getSchema(PROTOCOL_SCHEMAS[kind].$id);
+    const compiled = ajv().getSchema(PROTOCOL_SCHEMAS[kind].$id);
     if (compiled === undefined) throw new Error(`no ccdp/1 schema for ${kind}`);
     validate = compiled;
     validators.set(kind, validate);

@@ -9,6 +9,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse, stringify } from 'yaml';
 import { applies, targetLabel } from '../catalog/applicability.ts';
 import type { Requirement, Target } from '../catalog/types.ts';
+import { once } from '../once.ts';
 import { summaryOf } from './build.ts';
 import schema from './expect.schema.json' with { type: 'json' };
 import { cellLabel, failsGate, gateExitCode } from './gate.ts';
@@ -24,9 +25,11 @@ export class ExpectFileError extends Error {
   override name = 'ExpectFileError';
 }
 
-const validate = new Ajv2020({ allErrors: true, strict: true, strictRequired: false }).compile<{
-  expected: ExpectEntry[];
-}>(schema);
+const validator = once(() =>
+  new Ajv2020({ allErrors: true, strict: true, strictRequired: false }).compile<{
+    expected: ExpectEntry[];
+  }>(schema),
+);
 
 const cellKey = (cell: CellRef) => `${cell.requirement} ${cell.platform} ${cell.clientVersion}`;
 
@@ -88,6 +91,7 @@ export async function loadExpectFile(file: string): Promise<ExpectEntry[]> {
   } catch (error) {
     throw new ExpectFileError(`${file}: not valid YAML: ${(error as Error).message.split('\n')[0]}`);
   }
+  const validate = validator();
   if (!validate(data)) {
     // A misspelt field says more than the field it leaves missing.
     const errors = validate.errors ?? [];
