@@ -17,7 +17,7 @@
  * - waitForView re-reads the window after every DOM change until the predicate holds or the timeout
  *   passes.
  */
-import type { BrowserContext, Locator, Page, Request } from 'playwright-core';
+import type { BrowserContext, CDPSession, Locator, Page, Request } from 'playwright-core';
 import type { ReferenceClientDeps, ReferenceClientSettings } from '../../client/index.ts';
 import { type ServedClientUi, serveClientUi } from '../../client/ui/server.ts';
 import { ClientActionError } from '../verdict.ts';
@@ -285,7 +285,7 @@ export class UiDriver implements ClientDriver {
     const page = this.#running();
     const changes = this.#domChanges;
     if (this.#shot?.changes === changes) return this.#shot.png;
-    const png = await page.screenshot();
+    const png = await capture(page);
     this.#shot = { png, changes };
     return png;
   }
@@ -576,4 +576,25 @@ export class ExternalUi implements UiApplication {
   async evidence(): Promise<{ log: string[] }> {
     return { log: [...this.#log] };
   }
+}
+
+const screenshotSessions = new WeakMap<Page, Promise<CDPSession>>();
+
+/**
+ * The page's viewport as PNG, through the DevTools protocol with the fast PNG encoder
+ * (`Page.captureScreenshot`, `optimizeForSpeed`): about 50 ms on this project's machine against 70 ms
+ * for `page.screenshot()`, which also hides the caret and waits for the fonts of every frame first.
+ * The files are about twice as large.
+ */
+async function capture(page: Page): Promise<Buffer> {
+  let session = screenshotSessions.get(page);
+  if (session === undefined) {
+    session = page.context().newCDPSession(page);
+    screenshotSessions.set(page, session);
+  }
+  const { data } = await (await session).send('Page.captureScreenshot', {
+    format: 'png',
+    optimizeForSpeed: true,
+  });
+  return Buffer.from(data, 'base64');
 }
