@@ -12,7 +12,8 @@ import { loadCatalog } from '../src/catalog/load.ts';
 import { validateReport } from '../src/report/schema.ts';
 import { DEFAULT_OPTIONS, DEFAULT_TARGETS } from '../src/runner/options.ts';
 import { runConformance } from '../src/runner/run.ts';
-import type { TargetJob } from '../src/runner/target.ts';
+import { runTarget, type TargetJob } from '../src/runner/target.ts';
+import { releaseWorkerResources } from '../src/runner/worker-resources.ts';
 import { runInWorkers } from '../src/runner/workers.ts';
 
 test('the full run against the reference client conforms on every target', async () => {
@@ -113,4 +114,42 @@ test('a worker that cannot run its target reports why, and the next target still
   assert.match(ended[0]?.error ?? '', /ENOTDIR/);
   assert.deepEqual(ended[1], { version: '4.6' });
   assert.ok(messages > 0);
+});
+
+test('--parallel 2: this process runs the first lane and one worker process the other', async () => {
+  const reportDir = await mkdtemp(path.join(tmpdir(), 'lanes-'));
+  const job = (clientVersion: string): TargetJob => ({
+    options: { client: 'reference', reportDir, parallel: 2, fixturesDir: DEFAULT_OPTIONS.fixturesDir },
+    target: { platform: 'windows', clientVersion },
+    tags: '@req:PA-OPEN and @platform:windows',
+    reportDir,
+    applicable: ['PA-OPEN'],
+  });
+  const ranHere: string[] = [];
+  const finished = new Map<string, number>();
+  const ended: string[] = [];
+  try {
+    await runInWorkers(
+      [job('4.7'), job('4.6')],
+      2,
+      {
+        onMessage: (done, envelope) => {
+          if (envelope.testCaseFinished) {
+            const version = done.target.clientVersion;
+            finished.set(version, (finished.get(version) ?? 0) + 1);
+          }
+        },
+        onEnd: (done, error) => ended.push(`${done.target.clientVersion}${error ? `: ${error}` : ''}`),
+      },
+      async (here) => {
+        ranHere.push(here.target.clientVersion);
+        await runTarget(here, () => {});
+      },
+    );
+  } finally {
+    await releaseWorkerResources();
+  }
+  assert.deepEqual(ranHere, ['4.7'], 'the first target runs in this process');
+  assert.deepEqual(ended.sort(), ['4.6', '4.7']);
+  assert.ok((finished.get('4.6') ?? 0) > 0, 'the worker streamed its scenarios back');
 });

@@ -125,7 +125,10 @@ export function declareRun(command: Command): Command {
       'where reports go (default reports): conformance.json, the page index.html, summary.md ' +
         '(Markdown), targets/<platform>-<version>/',
     )
-    .option('--parallel <n>', 'worker processes sharing out the targets (default 0: all in this process)')
+    .option(
+      '--parallel <n>',
+      'targets run n at a time: in this process and n-1 worker processes (default 0: one after the other, in this process). Pays where scenarios are slow (--client ui, containers); in process and through ccdp/1 a target takes a few seconds, about what a worker takes to start',
+    )
     .option(
       '--fresh-context',
       'a new browser context per scenario, instead of one per worker reset between scenarios ' +

@@ -30,7 +30,7 @@ export interface RunSettings {
   tags?: string;
   /** Where reports go (`--report-dir`). */
   reportDir?: string;
-  /** Worker processes sharing out the targets, 0 to 16 (`--parallel`). */
+  /** Targets run at a time, 0 to 16 (`--parallel`): this process and the rest in worker processes; 0 and 1 run them one after the other here. */
   parallel?: number;
   /** A new browser context per scenario (`--fresh-context`). */
   freshContext?: boolean;

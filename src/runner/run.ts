@@ -32,7 +32,7 @@ import { DEFAULT_OPTIONS, type RunOptions, resolvedAgentAndEvidence, SUITE_NAME 
 import { inSuite, repeatJobs, reportTargets, resolveFeaturePaths, selectScenarios } from './selection.ts';
 import { runTarget, type TargetJob, targetJob } from './target.ts';
 import { findVersionTags } from './target-tags.ts';
-import { releaseWorkerResources } from './worker-resources.ts';
+import { ensureSimulatedWorld, releaseWorkerResources } from './worker-resources.ts';
 import { type JobHandlers, runInWorkers } from './workers.ts';
 
 /** The longest --action-timeout accepted, in ms. */
@@ -94,6 +94,9 @@ async function runInto(
   let gate: GateInputs;
   let bundle: PreparedBundle | undefined;
   let jobs: TargetJob[];
+  // This process runs targets (serially, or as the first --parallel lane): the identity providers make their keys (in the thread pool) while the catalog,
+  // the features and Cucumber load; the first scenario's Before hook gets this world, or its failure.
+  ensureSimulatedWorld(path.resolve(options.fixturesDir)).catch(() => undefined);
   try {
     catalog = await loadCatalog(options.catalogFile);
     const previous =
@@ -108,6 +111,7 @@ async function runInto(
     if (options.bundle !== undefined) bundle = await prepareBundle(options.bundle);
     jobs = await targetJobs(options, reportDir, previous, catalog);
   } catch (error) {
+    await releaseWorkerResources();
     return reportStartupFailure(options, error as Error, catalog, folder);
   }
   const header = {
@@ -151,22 +155,23 @@ async function runInto(
   };
   // A target none of whose scenarios is selected is not run: its requirements are not-covered.
   const runnable = jobs.filter((job) => job.scenarios === undefined || job.scenarios.length > 0);
-  if (options.parallel > 0) {
-    await runInWorkers(runnable, options.parallel, handlers);
-  } else {
-    try {
+  // This process runs targets itself, serially or as the first of the --parallel lanes.
+  const runHere = (job: TargetJob) => runTarget(job, (envelope) => handlers.onMessage(job, envelope));
+  try {
+    if (options.parallel > 1) await runInWorkers(runnable, options.parallel, handlers, runHere);
+    else {
       for (const job of runnable) {
         if (interruption() !== undefined) break;
         try {
-          await runTarget(job, (envelope) => handlers.onMessage(job, envelope));
+          await runHere(job);
           handlers.onEnd(job);
         } catch (error) {
           handlers.onEnd(job, (error as Error).message);
         }
       }
-    } finally {
-      await releaseWorkerResources();
     }
+  } finally {
+    await releaseWorkerResources();
   }
   const finishedAt = new Date();
   const interrupted = interruption();

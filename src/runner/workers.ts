@@ -1,5 +1,5 @@
 /**
- * `--parallel N`: N worker processes share out the targets. Each worker keeps one simulated world and
+ * `--parallel N`: N lanes share out the targets: this process and N-1 worker processes. Each keeps one simulated world and
  * one browser for every target it runs (worker-resources.ts), runs a target at a time with
  * target.ts, and streams the target's Cucumber messages back; the runner builds the report from them
  * exactly as from a target run in its own process.
@@ -29,8 +29,18 @@ export interface JobHandlers {
   onEnd(job: TargetJob, error?: string): void;
 }
 
-/** Runs `jobs` on `workers` processes, in order, each job on the first worker free. */
-export async function runInWorkers(jobs: TargetJob[], workers: number, handlers: JobHandlers): Promise<void> {
+/**
+ * Runs `jobs` on `workers` lanes, in order, each job on the first lane free. A lane is a worker
+ * process; with `here`, the first lane is this process instead (`here` runs a job in it), which has
+ * loaded the harness already, so that a worker's start (Node, the harness's modules, the identity
+ * providers' keys) is paid once less.
+ */
+export async function runInWorkers(
+  jobs: TargetJob[],
+  workers: number,
+  handlers: JobHandlers,
+  here?: (job: TargetJob) => Promise<void>,
+): Promise<void> {
   const queue = [...jobs];
   const running = new Set<ChildProcess>();
   // Interrupted: the workers end their targets as interrupted, and no lane takes another.
@@ -40,7 +50,18 @@ export async function runInWorkers(jobs: TargetJob[], workers: number, handlers:
     }
   });
   const next = () => (interruption() === undefined ? queue.shift() : undefined);
-  const lanes = Array.from({ length: Math.min(workers, jobs.length) }, async () => {
+  const lanes = Array.from({ length: Math.min(workers, jobs.length) }, async (_, lane) => {
+    if (lane === 0 && here !== undefined) {
+      for (let job = next(); job !== undefined; job = next()) {
+        try {
+          await here(job);
+          handlers.onEnd(job);
+        } catch (error) {
+          handlers.onEnd(job, (error as Error).message);
+        }
+      }
+      return;
+    }
     let worker: ChildProcess | undefined;
     try {
       for (let job = next(); job !== undefined; job = next()) {
