@@ -1,7 +1,7 @@
 /**
  * Wall-clock cost of the full in-process conformance run, cold: a fresh `connector-conformance run`
  * process each time (Node start, TypeScript stripping, IdPs and policy API start, four targets).
- * Usage: npm run bench [-- --runs N] ; prints a Markdown table for BENCHMARKS.md.
+ * Usage: npm run bench:run [-- --runs N] ; prints a Markdown table for BENCHMARKS.md.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
