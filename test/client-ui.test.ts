@@ -11,6 +11,7 @@ import { type Browser, type BrowserContext, chromium, type Locator, type Page } 
 import { ReferenceClient } from '../client/index.ts';
 import { clientUiPage } from '../client/ui/page.ts';
 import { serveClientUi } from '../client/ui/server.ts';
+import { CLIENT_WINDOW } from '../src/browser/chromium.ts';
 import type { ClientView } from '../src/drivers/types.ts';
 import type { Platform } from '../src/fixtures/types.ts';
 import {
@@ -72,7 +73,7 @@ async function startUi(t: TestContext, options: StubbedClientOptions = {}): Prom
   t.after(() => client.quit());
   const ui = await serveClientUi(client, { platform, clientVersion });
   t.after(() => ui.close());
-  const context = await browser.newContext({ viewport: { width: 480, height: 660 } });
+  const context = await browser.newContext({ viewport: CLIENT_WINDOW });
   t.after(() => context.close());
   context.setDefaultTimeout(5_000);
   // The partner identity providers of the stub world: a plain page stands in for them.

@@ -4,7 +4,7 @@
  * them after its last target; scenarios get a fresh policy state and a fresh browser context each.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '../browser/chromium.ts';
+import { CLIENT_WINDOW, launchChromium } from '../browser/chromium.ts';
 import { preparePage } from '../drivers/ui.ts';
 import { type SimulatedWorld, startSimulatedWorld } from '../environment/simulated-world.ts';
 import { settleAbandoned } from './interruption.ts';
@@ -85,7 +85,7 @@ export async function scenarioBrowser(options: {
 async function openContext(withPage: boolean): Promise<{ context: BrowserContext; page?: Page }> {
   browser ??= launchChromium();
   const context = await (await browser).newContext({
-    viewport: { width: 1000, height: 720 },
+    viewport: CLIENT_WINDOW,
     deviceScaleFactor: 1,
   });
   if (!withPage) return { context };
