@@ -127,7 +127,7 @@ export function declareRun(command: Command): Command {
     )
     .option(
       '--parallel <n>',
-      'targets run n at a time: in this process and n-1 worker processes (default 0: one after the other, in this process). Pays where scenarios are slow (--client ui, containers); in process and through ccdp/1 a target takes a few seconds, about what a worker takes to start',
+      'targets run n at a time: in this process and n-1 worker processes (default 0: one after the other, in this process). Pays where scenarios are slow (--client ui, containers); in process and through ccdp/1 a target takes a few seconds, about what a worker takes to start. Each lane wants its own cores: a --client ui lane keeps about 1.4 busy (BENCHMARKS.md)',
     )
     .option(
       '--fresh-context',
