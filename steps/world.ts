@@ -21,6 +21,7 @@ import type { SimulatedWorld } from '../src/environment/simulated-world.ts';
 import type { Organisation, Platform, User } from '../src/fixtures/types.ts';
 import type { ScenarioEvidence } from '../src/report/evidence.ts';
 import type { EvidenceMode } from '../src/report/evidence-mode.ts';
+import { throwIfInterrupted } from '../src/runner/interruption.ts';
 import { type ScenarioBrowser, scenarioBrowser, simulatedWorld } from '../src/runner/worker-resources.ts';
 import { ClientActionError, type Nonconformance } from '../src/verdict.ts';
 import { violated } from './check.ts';
@@ -73,6 +74,8 @@ export class ConformanceWorld extends World<RunParameters> {
   /** The identity providers' authorization requests up to this one belong to sign-ins that ended. */
   private requestsDone = 0;
   private browser: ScenarioBrowser | undefined;
+  /** Set when the scenario's cleanup began (dispose). */
+  private disposed = false;
   /** Screenshots and trace of this scenario (set by the Before hook). */
   evidence: ScenarioEvidence | undefined;
   private page: SignInPage | undefined;
@@ -124,12 +127,14 @@ export class ConformanceWorld extends World<RunParameters> {
     this.user = this.findUser(username);
     const ui = needsBrowser(parseClientSpec(this.parameters.client));
     if (ui || this.parameters.userAgent === 'browser') {
-      this.browser = await scenarioBrowser({ withPage: ui, fresh: this.parameters.freshContext });
-      await this.evidence?.startTrace(this.browser.context);
+      const browser = await scenarioBrowser({ withPage: ui, fresh: this.parameters.freshContext });
+      await this.releaseIfDisposed(() => browser.release());
+      this.browser = browser;
+      await this.evidence?.startTrace(browser.context);
     }
     const { context, page } = this.browser ?? {};
     const remote = await remoteDriverOptions(this.parameters);
-    this.session = await createDriver(this.parameters.client, {
+    const session = await createDriver(this.parameters.client, {
       ...(context ? { browserContext: context } : {}),
       ...(page ? { page } : {}),
       ...(remote ? { remote } : {}),
@@ -138,13 +143,26 @@ export class ConformanceWorld extends World<RunParameters> {
         actionTimeoutMs: this.parameters.actionTimeoutMs ?? DEFAULT_ACTION_TIMEOUT_MS,
       },
     });
-    await this.session.start({
+    await this.releaseIfDisposed(() => session.stop());
+    this.session = session;
+    await session.start({
       platform: this.parameters.platform,
       clientVersion: this.parameters.clientVersion,
       policyApiUrl: this.env.policyApiUrl,
       username,
       ...(this.parameters.defect ? { defect: this.parameters.defect } : {}),
     });
+  }
+
+  /**
+   * A step the run's interruption let go goes on after the scenario's cleanup: what it acquires then
+   * is released at once, for no one else would (a client UI left serving keeps the process alive).
+   */
+  private async releaseIfDisposed(release: () => Promise<void>): Promise<void> {
+    if (!this.disposed) return;
+    await release().catch(() => undefined);
+    throwIfInterrupted('while the client started');
+    throw new Error('the scenario ended while its client started');
   }
 
   /** What the client shows now; every view a step reads is also watched (steps/invariants.ts). */
@@ -442,6 +460,7 @@ export class ConformanceWorld extends World<RunParameters> {
 
   /** Keep this scenario's evidence as the run asked, then close the client and let the browser go. */
   async dispose(passed: boolean): Promise<void> {
+    this.disposed = true;
     try {
       await this.evidence?.finish(passed, (data, mediaType) => this.attach(data, mediaType));
     } finally {
