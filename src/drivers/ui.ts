@@ -337,9 +337,9 @@ export class UiDriver implements ClientDriver {
    */
   async #settle(page: Page, deadline: number): Promise<void> {
     const timeoutMs = Math.round(Math.max(1, deadline - performance.now()));
-    const declared = await page
-      .evaluate<string>(`(${UNTIL_NOT_BUSY})(${timeoutMs})`)
-      .catch(() => 'undeclared');
+    const declared = await evaluateQuietly(page, `(${UNTIL_NOT_BUSY})(${timeoutMs})`).catch(
+      () => 'undeclared',
+    );
     if (declared !== 'undeclared') return;
     for (;;) {
       if (page.isClosed()) return;
@@ -578,7 +578,33 @@ export class ExternalUi implements UiApplication {
   }
 }
 
-const screenshotSessions = new WeakMap<Page, Promise<CDPSession>>();
+const devtoolsSessions = new WeakMap<Page, Promise<CDPSession>>();
+
+/**
+ * The page's own DevTools session. What the driver sends through it is not a Playwright call, so a
+ * trace records no DOM snapshot for it: the driver's own waiting and capturing stay out of the trace,
+ * which shows what the scenario did to the client, and cost the browser no snapshot.
+ */
+function devtools(page: Page): Promise<CDPSession> {
+  let session = devtoolsSessions.get(page);
+  if (session === undefined) {
+    session = page.context().newCDPSession(page);
+    devtoolsSessions.set(page, session);
+  }
+  return session;
+}
+
+/** The value of `expression` in the page's main frame, awaited when it is a promise; throws if it throws. */
+async function evaluateQuietly(page: Page, expression: string): Promise<unknown> {
+  const { result, exceptionDetails } = await (await devtools(page)).send('Runtime.evaluate', {
+    expression,
+    awaitPromise: true,
+    returnByValue: true,
+  });
+  if (exceptionDetails !== undefined)
+    throw new Error(exceptionDetails.exception?.description ?? exceptionDetails.text);
+  return result.value;
+}
 
 /**
  * The page's viewport as PNG, through the DevTools protocol with the fast PNG encoder
@@ -587,12 +613,7 @@ const screenshotSessions = new WeakMap<Page, Promise<CDPSession>>();
  * The files are about twice as large.
  */
 async function capture(page: Page): Promise<Buffer> {
-  let session = screenshotSessions.get(page);
-  if (session === undefined) {
-    session = page.context().newCDPSession(page);
-    screenshotSessions.set(page, session);
-  }
-  const { data } = await (await session).send('Page.captureScreenshot', {
+  const { data } = await (await devtools(page)).send('Page.captureScreenshot', {
     format: 'png',
     optimizeForSpeed: true,
   });
