@@ -24,12 +24,26 @@ const argv = process.argv.slice(2);
 // main.ts loads only the declaration of the commands; each command loads its own modules.
 const main = (args) => import(code('main')).then((cli) => cli.main(args));
 
-main(argv).then(
-  (exitCode) => {
-    process.exitCode = exitCode;
-  },
-  (error) => {
-    process.stderr.write(`connector-conformance: internal error: ${error?.stack ?? error}\n`);
-    process.exitCode = 2;
-  },
-);
+/** How long the process may stay alive after its command has ended, before it is ended anyway. */
+const DRAIN_MS = 10_000;
+
+/**
+ * Ends with `exitCode` once nothing is left to do. Every command resolves once its work is over (a
+ * served client or world once it was stopped), so whatever still holds the event loop then was left
+ * open by mistake; it must not keep a CI job, or whoever waits for the exit code, waiting.
+ */
+function end(exitCode) {
+  process.exitCode = exitCode;
+  setTimeout(() => {
+    const open = process.getActiveResourcesInfo().join(', ') || 'none Node can name';
+    process.stderr.write(
+      `connector-conformance: the command ended ${DRAIN_MS / 1000} s ago but left handles open (${open}); exiting with ${exitCode} anyway (a harness bug: please report it)\n`,
+    );
+    process.exit(exitCode);
+  }, DRAIN_MS).unref();
+}
+
+main(argv).then(end, (error) => {
+  process.stderr.write(`connector-conformance: internal error: ${error?.stack ?? error}\n`);
+  end(2);
+});
